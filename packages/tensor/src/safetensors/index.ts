@@ -1,0 +1,2 @@
+// Filled in by the safetensors work (read/write/validation). Kept so the barrel compiles meanwhile.
+export {};
