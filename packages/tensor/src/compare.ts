@@ -15,9 +15,17 @@ export interface Comparison {
 }
 
 /** Elementwise comparison with a tolerance; NaN equals NaN, otherwise NaN fails. */
-export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance = {}): Comparison {
+export function compareArrays(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance = {},
+): Comparison {
   if (actual.length !== expected.length) {
-    return { ok: false, maxAbsError: Number.POSITIVE_INFINITY, message: `length ${actual.length} != ${expected.length}` };
+    return {
+      ok: false,
+      maxAbsError: Number.POSITIVE_INFINITY,
+      message: `length ${actual.length} != ${expected.length}`,
+    };
   }
   const abs = tol.abs ?? 0;
   const rel = tol.rel ?? 0;

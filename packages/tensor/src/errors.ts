@@ -50,7 +50,9 @@ export class UnsupportedOpError extends UltraFastBertError {
 export class BackendResolutionError extends UltraFastBertError {
   readonly failures: ReadonlyArray<{ name: string; error: unknown }>;
   constructor(failures: ReadonlyArray<{ name: string; error: unknown }>) {
-    const lines = failures.map((f) => `  - ${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+    const lines = failures.map(
+      (f) => `  - ${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
+    );
     super(
       'E_NO_BACKEND',
       failures.length === 0

@@ -1,5 +1,5 @@
 import type { Backend, BackendStorage } from './backend.js';
-import { type DType, type HostTensor, type TypedArrayOf } from './dtype.js';
+import type { DType, HostTensor, TypedArrayOf } from './dtype.js';
 import { ShapeError, TensorDisposedError } from './errors.js';
 import { assertValidShape, formatShape, type Shape, sizeOf } from './shape.js';
 

@@ -1,9 +1,9 @@
+import type { Tolerance } from '../compare.js';
 import type { HostTensor } from '../dtype.js';
 import { fffNodes, type OpAttrs, type OpName } from '../ops/catalogue.js';
 import { createRng, type Rng, randomNormal } from '../random.js';
 import type { Shape } from '../shape.js';
 import { sizeOf } from '../shape.js';
-import type { Tolerance } from '../compare.js';
 
 /** One op invocation with host inputs, checked on a backend against the reference backend. */
 export interface OpCase<K extends OpName = OpName> {
@@ -50,7 +50,13 @@ function fffCases(): OpCase[] {
   for (const [label, inW, outW, depth, trees, xs] of shapes) {
     const w = fffWeights(rng, inW, outW, depth, trees);
     const x = rand(rng, xs);
-    out.push({ name: `fff ${label}`, op: 'fff', inputs: { x, ...w }, attrs: { depth, trees }, tolerance: TOL });
+    out.push({
+      name: `fff ${label}`,
+      op: 'fff',
+      inputs: { x, ...w },
+      attrs: { depth, trees },
+      tolerance: TOL,
+    });
     out.push({
       name: `fffRoute ${label}`,
       op: 'fffRoute',
@@ -133,19 +139,51 @@ export function conformanceCases(): OpCase[] {
       for (let b = 0; b < B; b++) for (let s = S - b * 2; s < S; s++) if (s > 0) m[b * S + s] = 0;
       inputs.mask = i32([B, S], m);
     }
-    add({ name: `attention ${label}`, op: 'attention', inputs, attrs: { heads, scale: 1 / Math.sqrt(hd) }, tolerance: TOL });
+    add({
+      name: `attention ${label}`,
+      op: 'attention',
+      inputs,
+      attrs: { heads, scale: 1 / Math.sqrt(hd) },
+      tolerance: TOL,
+    });
   }
 
-  const special = Float32Array.from([0, -0, 1e-8, -1e-8, 0.5, -0.5, 3, -3, 5.5, -5.5, 10, -10, 40, -40, 300, -300]);
-  add({ name: 'gelu special values', op: 'gelu', inputs: { x: f32([special.length], special) }, attrs: {}, tolerance: TOL });
+  const special = Float32Array.from([
+    0, -0, 1e-8, -1e-8, 0.5, -0.5, 3, -3, 5.5, -5.5, 10, -10, 40, -40, 300, -300,
+  ]);
+  add({
+    name: 'gelu special values',
+    op: 'gelu',
+    inputs: { x: f32([special.length], special) },
+    attrs: {},
+    tolerance: TOL,
+  });
   add({ name: 'gelu random', op: 'gelu', inputs: { x: rand(rng, [7, 31], 4) }, attrs: {}, tolerance: TOL });
   add({ name: 'tanh random', op: 'tanh', inputs: { x: rand(rng, [3, 17], 3) }, attrs: {}, tolerance: TOL });
 
-  add({ name: 'add same shape', op: 'add', inputs: { a: rand(rng, [4, 5]), b: rand(rng, [4, 5]) }, attrs: {}, tolerance: TOL });
-  add({ name: 'add broadcast trailing', op: 'add', inputs: { a: rand(rng, [2, 3, 5]), b: rand(rng, [3, 5]) }, attrs: {}, tolerance: TOL });
+  add({
+    name: 'add same shape',
+    op: 'add',
+    inputs: { a: rand(rng, [4, 5]), b: rand(rng, [4, 5]) },
+    attrs: {},
+    tolerance: TOL,
+  });
+  add({
+    name: 'add broadcast trailing',
+    op: 'add',
+    inputs: { a: rand(rng, [2, 3, 5]), b: rand(rng, [3, 5]) },
+    attrs: {},
+    tolerance: TOL,
+  });
 
   const table = rand(rng, [11, 6]);
-  add({ name: 'embedding edge ids', op: 'embedding', inputs: { table, ids: i32([2, 3], [0, 10, 5, 10, 0, 1]) }, attrs: {}, tolerance: {} });
+  add({
+    name: 'embedding edge ids',
+    op: 'embedding',
+    inputs: { table, ids: i32([2, 3], [0, 10, 5, 10, 0, 1]) },
+    attrs: {},
+    tolerance: {},
+  });
   add({
     name: 'embedding rejects id == V',
     op: 'embedding',
@@ -163,7 +201,13 @@ export function conformanceCases(): OpCase[] {
     expectErrorCode: 'E_INDEX_RANGE',
   });
 
-  add({ name: 'meanPool no mask', op: 'meanPool', inputs: { x: rand(rng, [3, 4, 7]) }, attrs: {}, tolerance: TOL });
+  add({
+    name: 'meanPool no mask',
+    op: 'meanPool',
+    inputs: { x: rand(rng, [3, 4, 7]) },
+    attrs: {},
+    tolerance: TOL,
+  });
   add({
     name: 'meanPool masked, one row fully masked',
     op: 'meanPool',
@@ -173,11 +217,29 @@ export function conformanceCases(): OpCase[] {
   });
 
   const big = rand(rng, [3, 10], 30);
-  add({ name: 'softmax large logits', op: 'softmax', inputs: { x: big }, attrs: {}, tolerance: { abs: 1e-6, rel: 1e-5 } });
-  add({ name: 'softmax one column', op: 'softmax', inputs: { x: rand(rng, [4, 1]) }, attrs: {}, tolerance: TOL });
+  add({
+    name: 'softmax large logits',
+    op: 'softmax',
+    inputs: { x: big },
+    attrs: {},
+    tolerance: { abs: 1e-6, rel: 1e-5 },
+  });
+  add({
+    name: 'softmax one column',
+    op: 'softmax',
+    inputs: { x: rand(rng, [4, 1]) },
+    attrs: {},
+    tolerance: TOL,
+  });
 
   const ties = f32([2, 6], Float32Array.from([1, 3, 3, 2, 3, 0, -1, -1, -1, -1, -1, -1]));
-  add({ name: 'topk ties keep lower index', op: 'topk', inputs: { x: ties }, attrs: { k: 4 }, tolerance: {} });
+  add({
+    name: 'topk ties keep lower index',
+    op: 'topk',
+    inputs: { x: ties },
+    attrs: { k: 4 },
+    tolerance: {},
+  });
   add({ name: 'topk k=1', op: 'topk', inputs: { x: rand(rng, [5, 40]) }, attrs: { k: 1 }, tolerance: {} });
   add({ name: 'topk k=n', op: 'topk', inputs: { x: rand(rng, [1, 9]) }, attrs: { k: 9 }, tolerance: {} });
   return cases;

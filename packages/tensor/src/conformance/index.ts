@@ -1,2 +1,2 @@
-export { type OpCase, conformanceCases } from './cases.js';
+export { conformanceCases, type OpCase } from './cases.js';
 export { type CaseResult, checkCase } from './run.js';

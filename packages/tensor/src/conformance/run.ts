@@ -36,10 +36,20 @@ export async function checkCase(backend: Backend, c: OpCase): Promise<CaseResult
   if (c.expectErrorCode) {
     try {
       await execute(backend, c);
-      return { name: c.name, ok: false, message: `expected error ${c.expectErrorCode}, op succeeded`, outputs: [] };
+      return {
+        name: c.name,
+        ok: false,
+        message: `expected error ${c.expectErrorCode}, op succeeded`,
+        outputs: [],
+      };
     } catch (e) {
       const ok = e instanceof UltraFastBertError && e.code === c.expectErrorCode;
-      return { name: c.name, ok, message: ok ? 'rejected as expected' : `wrong error: ${String(e)}`, outputs: [] };
+      return {
+        name: c.name,
+        ok,
+        message: ok ? 'rejected as expected' : `wrong error: ${String(e)}`,
+        outputs: [],
+      };
     }
   }
   const [got, want] = await Promise.all([execute(backend, c), execute(reference, c)]);

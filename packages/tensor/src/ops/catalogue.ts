@@ -44,50 +44,51 @@ export type OpAttrs = { [K in OpName]: OpCatalogue[K]['attrs'] };
 export type Activation = 'none' | 'gelu' | 'tanh';
 
 /** Runtime description of each op's inputs (order = the order backends see them). */
-export const OP_INPUTS: { readonly [K in OpName]: ReadonlyArray<{ name: string; dtype: DType; optional?: true }> } =
-  {
-    linear: [
-      { name: 'x', dtype: 'f32' },
-      { name: 'weight', dtype: 'f32' },
-      { name: 'bias', dtype: 'f32', optional: true },
-    ],
-    fff: [
-      { name: 'x', dtype: 'f32' },
-      { name: 'wIn', dtype: 'f32' },
-      { name: 'bIn', dtype: 'f32' },
-      { name: 'wOut', dtype: 'f32' },
-    ],
-    fffRoute: [
-      { name: 'x', dtype: 'f32' },
-      { name: 'wIn', dtype: 'f32' },
-      { name: 'bIn', dtype: 'f32' },
-    ],
-    layerNorm: [
-      { name: 'x', dtype: 'f32' },
-      { name: 'weight', dtype: 'f32' },
-      { name: 'bias', dtype: 'f32' },
-    ],
-    attention: [
-      { name: 'qkv', dtype: 'f32' },
-      { name: 'mask', dtype: 'i32', optional: true },
-    ],
-    gelu: [{ name: 'x', dtype: 'f32' }],
-    tanh: [{ name: 'x', dtype: 'f32' }],
-    add: [
-      { name: 'a', dtype: 'f32' },
-      { name: 'b', dtype: 'f32' },
-    ],
-    embedding: [
-      { name: 'table', dtype: 'f32' },
-      { name: 'ids', dtype: 'i32' },
-    ],
-    meanPool: [
-      { name: 'x', dtype: 'f32' },
-      { name: 'mask', dtype: 'i32', optional: true },
-    ],
-    softmax: [{ name: 'x', dtype: 'f32' }],
-    topk: [{ name: 'x', dtype: 'f32' }],
-  };
+export const OP_INPUTS: {
+  readonly [K in OpName]: ReadonlyArray<{ name: string; dtype: DType; optional?: true }>;
+} = {
+  linear: [
+    { name: 'x', dtype: 'f32' },
+    { name: 'weight', dtype: 'f32' },
+    { name: 'bias', dtype: 'f32', optional: true },
+  ],
+  fff: [
+    { name: 'x', dtype: 'f32' },
+    { name: 'wIn', dtype: 'f32' },
+    { name: 'bIn', dtype: 'f32' },
+    { name: 'wOut', dtype: 'f32' },
+  ],
+  fffRoute: [
+    { name: 'x', dtype: 'f32' },
+    { name: 'wIn', dtype: 'f32' },
+    { name: 'bIn', dtype: 'f32' },
+  ],
+  layerNorm: [
+    { name: 'x', dtype: 'f32' },
+    { name: 'weight', dtype: 'f32' },
+    { name: 'bias', dtype: 'f32' },
+  ],
+  attention: [
+    { name: 'qkv', dtype: 'f32' },
+    { name: 'mask', dtype: 'i32', optional: true },
+  ],
+  gelu: [{ name: 'x', dtype: 'f32' }],
+  tanh: [{ name: 'x', dtype: 'f32' }],
+  add: [
+    { name: 'a', dtype: 'f32' },
+    { name: 'b', dtype: 'f32' },
+  ],
+  embedding: [
+    { name: 'table', dtype: 'f32' },
+    { name: 'ids', dtype: 'i32' },
+  ],
+  meanPool: [
+    { name: 'x', dtype: 'f32' },
+    { name: 'mask', dtype: 'i32', optional: true },
+  ],
+  softmax: [{ name: 'x', dtype: 'f32' }],
+  topk: [{ name: 'x', dtype: 'f32' }],
+};
 
 export const OP_NAMES = Object.keys(OP_INPUTS) as OpName[];
 

@@ -23,7 +23,9 @@ function last(s: Shape): number {
 
 function positiveInt(op: string, name: string, v: unknown, min = 1): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
-    throw new InvalidArgumentError(`${op}: attribute '${name}' must be an integer >= ${min}, got ${String(v)}`);
+    throw new InvalidArgumentError(
+      `${op}: attribute '${name}' must be an integer >= ${min}, got ${String(v)}`,
+    );
   }
   return v;
 }
@@ -37,14 +39,20 @@ function checkFFF(op: string, s: Shapes, attrs: { depth: number; trees: number }
   const bIn = need(op, 'bIn', s.bIn, 1);
   const rowsW = trees * fffNodes(depth);
   if (wIn[0] !== rowsW)
-    fail(op, `'wIn' must have ${trees}*${fffNodes(depth)} = ${rowsW} rows for depth ${depth}, got ${formatShape(wIn)}`);
+    fail(
+      op,
+      `'wIn' must have ${trees}*${fffNodes(depth)} = ${rowsW} rows for depth ${depth}, got ${formatShape(wIn)}`,
+    );
   if (wIn[1] !== last(x)) fail(op, `'wIn' ${formatShape(wIn)} does not match input width ${last(x)}`);
   if (bIn[0] !== rowsW) fail(op, `'bIn' must be [${rowsW}], got ${formatShape(bIn)}`);
   let out = 0;
   if (withOut) {
     const wOut = need(op, 'wOut', s.wOut, 2);
     if (wOut[0] !== rowsW)
-      fail(op, `'wOut' must be node-major [${rowsW}, out], got ${formatShape(wOut)} (transpose linear_out.weight)`);
+      fail(
+        op,
+        `'wOut' must be node-major [${rowsW}, out], got ${formatShape(wOut)} (transpose linear_out.weight)`,
+      );
     out = wOut[1]!;
   }
   return { x, depth, trees, out };
@@ -60,8 +68,10 @@ export function inferOutputs<K extends OpName>(op: K, s: Shapes, attrs: OpAttrs[
     case 'linear': {
       const x = need(op, 'x', s.x, undefined, 1);
       const w = need(op, 'weight', s.weight, 2);
-      if (w[1] !== last(x)) fail(op, `weight ${formatShape(w)} expects input width ${w[1]}, x is ${formatShape(x)}`);
-      if (s.bias && !shapesEqual(s.bias, [w[0]!])) fail(op, `bias must be [${w[0]}], got ${formatShape(s.bias)}`);
+      if (w[1] !== last(x))
+        fail(op, `weight ${formatShape(w)} expects input width ${w[1]}, x is ${formatShape(x)}`);
+      if (s.bias && !shapesEqual(s.bias, [w[0]!]))
+        fail(op, `bias must be [${w[0]}], got ${formatShape(s.bias)}`);
       const act = a.activation ?? 'none';
       if (act !== 'none' && act !== 'gelu' && act !== 'tanh')
         throw new InvalidArgumentError(`${op}: unknown activation '${String(act)}'`);
@@ -82,7 +92,8 @@ export function inferOutputs<K extends OpName>(op: K, s: Shapes, attrs: OpAttrs[
         const p = need(op, n, s[n], 1);
         if (p[0] !== last(x)) fail(op, `'${n}' must be [${last(x)}], got ${formatShape(p)}`);
       }
-      if (typeof a.eps !== 'number' || !(a.eps >= 0)) throw new InvalidArgumentError(`${op}: eps must be >= 0`);
+      if (typeof a.eps !== 'number' || !(a.eps >= 0))
+        throw new InvalidArgumentError(`${op}: eps must be >= 0`);
       return [{ shape: x, dtype: 'f32' }];
     }
     case 'attention': {

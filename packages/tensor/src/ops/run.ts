@@ -26,7 +26,8 @@ export async function runOp<K extends OpName>(op: K, inputs: OpInputs, attrs: Op
     }
     if (!(t instanceof Tensor)) throw new ShapeError(`${op}: input '${spec.name}' is not a Tensor`);
     t.assertAlive(`${op} input '${spec.name}'`);
-    if (t.dtype !== spec.dtype) throw new ShapeError(`${op}: '${spec.name}' must be ${spec.dtype}, got ${t.dtype}`);
+    if (t.dtype !== spec.dtype)
+      throw new ShapeError(`${op}: '${spec.name}' must be ${spec.dtype}, got ${t.dtype}`);
     if (backend && t.backend !== backend) {
       throw new BackendMismatchError(
         `${op}: input '${spec.name}' lives on backend '${t.backend.name}', others on '${backend.name}'`,

@@ -60,9 +60,29 @@ export class ReferenceBackend implements Backend {
     const at = a as unknown as OpAttrs[OpName] & Record<string, number & string>;
     switch (op) {
       case 'linear':
-        return [k.linear(f32(i.x), i.x!.shape, f32(i.weight), i.weight!.shape, i.bias && f32(i.bias), at.activation ?? 'none')];
+        return [
+          k.linear(
+            f32(i.x),
+            i.x!.shape,
+            f32(i.weight),
+            i.weight!.shape,
+            i.bias && f32(i.bias),
+            at.activation ?? 'none',
+          ),
+        ];
       case 'fff':
-        return [k.fff(f32(i.x), i.x!.shape, f32(i.wIn), f32(i.bIn), f32(i.wOut), i.wOut!.shape[1]!, at.depth, at.trees)];
+        return [
+          k.fff(
+            f32(i.x),
+            i.x!.shape,
+            f32(i.wIn),
+            f32(i.bIn),
+            f32(i.wOut),
+            i.wOut!.shape[1]!,
+            at.depth,
+            at.trees,
+          ),
+        ];
       case 'fffRoute':
         return [k.fffRoute(f32(i.x), i.x!.shape, f32(i.wIn), f32(i.bIn), at.depth, at.trees)];
       case 'layerNorm':

@@ -108,7 +108,13 @@ export function fffRoute(
   return paths;
 }
 
-export function layerNorm(x: Float32Array, xs: Shape, w: Float32Array, b: Float32Array, eps: number): Float32Array {
+export function layerNorm(
+  x: Float32Array,
+  xs: Shape,
+  w: Float32Array,
+  b: Float32Array,
+  eps: number,
+): Float32Array {
   const h = lastDim(xs);
   const rows = rowsOf(xs);
   const y = new Float32Array(x.length);
