@@ -33,7 +33,8 @@ export function rawFromBytes(
   const count = bytes.length / size;
   if (size > 1 && !littleEndianHost) return new Ctor(swapBytes(bytes, size).buffer, 0, count);
   if (bytes.byteOffset % size === 0) return new Ctor(bytes.buffer, bytes.byteOffset, count);
-  return new Ctor(bytes.slice().buffer, 0, count);
+  // Uint8Array's slice, not the argument's own: Node's Buffer#slice is a view, not a copy.
+  return new Ctor(Uint8Array.prototype.slice.call(bytes).buffer, 0, count);
 }
 
 function where(entry: SafetensorsEntry, source: string | undefined, offset = entry.offset) {
