@@ -1,0 +1,71 @@
+import { formatShape, type Rng, ShapeError } from '@ultrafastbert/tensor';
+import { type FFFConfig, totalNodes } from './config.js';
+
+/**
+ * FFF weights in the ORIGINAL PyTorch layout (`FFF.state_dict()`):
+ * linear_in.weight [K*N, in], linear_in.bias [K*N], linear_out.weight [out, K*N] (no bias).
+ * Node n of tree k is row/column k*N + n.
+ */
+export interface FFFWeights {
+  linearInWeight: Float32Array;
+  linearInBias: Float32Array;
+  linearOutWeight: Float32Array;
+}
+
+/** The state_dict key names, optionally under a prefix such as `encoder.layers.3.ffn.`. */
+export const fffKeys = (prefix = '') => ({
+  linearInWeight: `${prefix}linear_in.weight`,
+  linearInBias: `${prefix}linear_in.bias`,
+  linearOutWeight: `${prefix}linear_out.weight`,
+});
+
+/** Expected shapes of the original tensors for a config. */
+export function fffShapes(c: FFFConfig): Record<keyof FFFWeights, number[]> {
+  const n = totalNodes(c);
+  return { linearInWeight: [n, c.inputWidth], linearInBias: [n], linearOutWeight: [c.outputWidth, n] };
+}
+
+export function checkFFFWeights(c: FFFConfig, w: FFFWeights): void {
+  const shapes = fffShapes(c);
+  for (const key of Object.keys(shapes) as (keyof FFFWeights)[]) {
+    const need = shapes[key].reduce((a, b) => a * b, 1);
+    if (w[key].length !== need)
+      throw new ShapeError(
+        `FFF weights: ${key} must have shape ${formatShape(shapes[key])} (${need} values), got ${w[key].length}`,
+      );
+  }
+}
+
+/**
+ * linear_out.weight [out, K*N] → node-major [K*N, out], so each visited node's output vector is
+ * one contiguous row (what the CMM kernels stream). Done once at load.
+ */
+export function toNodeMajor(linearOutWeight: Float32Array, outputWidth: number, nodes: number): Float32Array {
+  const t = new Float32Array(linearOutWeight.length);
+  for (let o = 0; o < outputWidth; o++) {
+    const src = o * nodes;
+    for (let n = 0; n < nodes; n++) t[n * outputWidth + o] = linearOutWeight[src + n]!;
+  }
+  return t;
+}
+
+/**
+ * Deterministic random weights (for tests and benchmarks). Uniform like torch's nn.Linear default
+ * (±1/√fan_in) for linear_in; linear_out is scaled by the number of nodes a token visits
+ * (K·(D+1)) rather than all K·N, so outputs stay O(1) as in a trained sparse layer.
+ */
+export function randomFFFWeights(c: FFFConfig, rng: Rng): FFFWeights {
+  const n = totalNodes(c);
+  const a = 1 / Math.sqrt(c.inputWidth);
+  const b = 1 / Math.sqrt(c.trees * (c.depth + 1));
+  const fill = (size: number, lim: number) => {
+    const x = new Float32Array(size);
+    for (let i = 0; i < size; i++) x[i] = rng.uniform(-lim, lim);
+    return x;
+  };
+  return {
+    linearInWeight: fill(n * c.inputWidth, a),
+    linearInBias: fill(n, a),
+    linearOutWeight: fill(c.outputWidth * n, b),
+  };
+}
