@@ -1,0 +1,639 @@
+// N-API entry points of the UltraFastBERT CPU backend: storage, ISA dispatch, op execution
+// (inline for tiny calls, otherwise on a libuv worker that drives the backend's thread pool).
+#include <napi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "kernels_api.h"
+#include "pool.h"
+
+namespace ufb {
+namespace {
+
+// ----------------------------------------------------------------------------- storage
+
+struct Packed {
+  float* data = nullptr;
+  PackedB desc{};
+  const KernelTable* kt = nullptr;
+  ~Packed() { std::free(data); }
+};
+
+float* alloc_floats(size_t n) {
+  size_t bytes = ((n * 4 + 64) + 63) / 64 * 64;  // 64-byte aligned, one spare cache line
+  void* p = std::aligned_alloc(64, bytes);
+  return static_cast<float*>(p);
+}
+
+struct Buf {
+  float* p = nullptr;
+  size_t n = 0;  // elements (f32 or i32, 4 bytes each)
+  std::mutex packMu;
+  std::shared_ptr<Packed> packed;  // cached packed form when used as a linear weight (tensors are immutable)
+  explicit Buf(size_t count) : n(count) { p = alloc_floats(count); }
+  ~Buf() { std::free(p); }
+  Buf(const Buf&) = delete;
+  Buf& operator=(const Buf&) = delete;
+  int32_t* i32() const { return reinterpret_cast<int32_t*>(p); }
+};
+using BufPtr = std::shared_ptr<Buf>;
+
+struct Handle {
+  BufPtr buf;
+};
+
+// ----------------------------------------------------------------------------- ISA + context
+
+struct Cpu {
+  bool avx2 = false, avx512 = false;
+};
+
+Cpu detect() {
+  Cpu c;
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
+  __builtin_cpu_init();
+  c.avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  c.avx512 = c.avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+             __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
+#endif
+  return c;
+}
+
+struct Ctx {
+  std::unique_ptr<Pool> pool;
+  const KernelTable* kt = nullptr;
+  int threads = 1;
+};
+using CtxPtr = std::shared_ptr<Ctx>;
+struct CtxHandle {
+  CtxPtr ctx;
+};
+
+thread_local std::vector<float> tl_scratch;
+float* scratch(int64_t n) {
+  if ((int64_t)tl_scratch.size() < n) tl_scratch.resize((size_t)n);
+  return tl_scratch.data();
+}
+
+// ----------------------------------------------------------------------------- ops
+
+enum Op {
+  OP_LINEAR = 0,
+  OP_FFF,
+  OP_FFF_ROUTE,
+  OP_LAYERNORM,
+  OP_ATTENTION,
+  OP_GELU,
+  OP_TANH,
+  OP_ADD,
+  OP_EMBEDDING,
+  OP_MEANPOOL,
+  OP_SOFTMAX,
+  OP_TOPK,
+  OP_COUNT
+};
+
+struct Job {
+  int op = 0;
+  CtxPtr ctx;
+  std::vector<BufPtr> in;   // null for absent optional inputs
+  std::vector<BufPtr> out;
+  std::vector<int64_t> I;
+  std::vector<double> Fp;
+  std::string errCode, errMsg;
+  bool parallel = false;
+
+  void fail(const char* code, std::string msg) {
+    errCode = code;
+    errMsg = std::move(msg);
+  }
+
+  void pfor(int64_t n, const std::function<void(int64_t)>& fn) {
+    if (parallel && ctx->pool && ctx->threads > 1 && n > 1) {
+      ctx->pool->run(n, fn);
+    } else {
+      for (int64_t i = 0; i < n; ++i) fn(i);
+    }
+  }
+  /// Split [0, total) into about `parts` chunks of at least `minChunk`; fn(begin, end).
+  void prange(int64_t total, int64_t minChunk, const std::function<void(int64_t, int64_t)>& fn) {
+    if (total <= 0) return;
+    const int64_t parts = parallel ? (int64_t)ctx->threads * 4 : 1;
+    int64_t chunk = std::max<int64_t>(minChunk, (total + parts - 1) / parts);
+    const int64_t n = (total + chunk - 1) / chunk;
+    pfor(n, [&](int64_t i) { fn(i * chunk, std::min(total, (i + 1) * chunk)); });
+  }
+
+  void execute();
+  void linear();
+  void fff(bool route);
+};
+
+std::shared_ptr<Packed> packed_weight(Buf& w, const KernelTable* kt, int64_t N, int64_t K) {
+  std::lock_guard<std::mutex> lk(w.packMu);
+  if (w.packed && w.packed->kt == kt && w.packed->desc.N == N && w.packed->desc.K == K) return w.packed;
+  auto pk = std::make_shared<Packed>();
+  pk->kt = kt;
+  PackedB& d = pk->desc;
+  d.N = N;
+  d.K = K;
+  d.kc = kt->kc;
+  d.nr = kt->nr;
+  d.nPanels = (N + d.nr - 1) / d.nr;
+  d.nKBlocks = (K + d.kc - 1) / d.kc;
+  pk->data = alloc_floats((size_t)(d.nPanels * d.nKBlocks * d.kc * d.nr));
+  kt->pack_b(w.p, N, K, pk->data);
+  d.data = pk->data;
+  w.packed = pk;
+  return pk;
+}
+
+void Job::linear() {
+  const int64_t M = I[0], K = I[1], N = I[2], act = I[3];
+  const float* bias = in[2] ? in[2]->p : nullptr;
+  float* y = out[0]->p;
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t n = 0; n < N; ++n) y[m * N + n] = bias ? bias[n] : 0.0f;
+    if (act == ACT_GELU) ctx->kt->gelu(y, y, M * N);
+    if (act == ACT_TANH)
+      for (int64_t i = 0; i < M * N; ++i) y[i] = std::tanh(y[i]);
+    return;
+  }
+  const KernelTable* kt = ctx->kt;
+  auto pk = packed_weight(*in[1], kt, N, K);
+  GemmArgs g{in[0]->p, &pk->desc, bias, y, M, (int)act};
+  const int64_t nP = pk->desc.nPanels;
+  const int64_t mBlocks = (M + kt->mc - 1) / kt->mc;
+  const int64_t want = parallel ? (int64_t)ctx->threads * 4 : 1;
+  const int64_t nSplit = std::min<int64_t>(nP, std::max<int64_t>(1, (want + mBlocks - 1) / mBlocks));
+  const int64_t per = (nP + nSplit - 1) / nSplit;
+  const int64_t nSplitReal = (nP + per - 1) / per;
+  const int64_t need = kt->gemm_scratch();
+  pfor(mBlocks * nSplitReal, [&](int64_t t) {
+    const int64_t mb = t / nSplitReal, ns = t % nSplitReal;
+    const int64_t m0 = mb * kt->mc, m1 = std::min(M, m0 + kt->mc);
+    const int64_t p0 = ns * per, p1 = std::min(nP, p0 + per);
+    kt->gemm_tile(&g, m0, m1, p0, p1, scratch(need));
+  });
+}
+
+void Job::fff(bool route) {
+  FffArgs a{};
+  a.x = in[0]->p;
+  a.wIn = in[1]->p;
+  a.bIn = in[2]->p;
+  a.rows = I[0];
+  a.in = I[1];
+  a.out = route ? 0 : I[2];
+  a.depth = I[3];
+  a.trees = I[4];
+  a.nodes = (int64_t(2) << a.depth) - 1;
+  if (route) {
+    a.paths = out[0]->i32();
+  } else {
+    a.wOut = in[3]->p;
+    a.y = out[0]->p;
+  }
+  const int64_t rows = a.rows;
+  if (rows == 0) return;
+  const int64_t parts = parallel ? (int64_t)ctx->threads * 2 : 1;
+  const int64_t chunk = std::max<int64_t>(8, std::min<int64_t>(64, (rows + parts - 1) / parts));
+  const int64_t n = (rows + chunk - 1) / chunk;
+  const KernelTable* kt = ctx->kt;
+  const int64_t need = kt->fff_scratch(&a, chunk);
+  pfor(n, [&](int64_t t) { kt->fff_rows(&a, t * chunk, std::min(rows, (t + 1) * chunk), scratch(need)); });
+}
+
+void Job::execute() {
+  const KernelTable* kt = ctx->kt;
+  switch (op) {
+    case OP_LINEAR:
+      return linear();
+    case OP_FFF:
+      return fff(false);
+    case OP_FFF_ROUTE:
+      return fff(true);
+    case OP_LAYERNORM: {
+      const int64_t rows = I[0], h = I[1];
+      const float eps = (float)Fp[0];
+      const float *x = in[0]->p, *w = in[1]->p, *b = in[2]->p;
+      float* y = out[0]->p;
+      return prange(rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(h, 1)),
+                    [&](int64_t r0, int64_t r1) { kt->layernorm_rows(x, w, b, y, h, r0, r1, eps); });
+    }
+    case OP_ATTENTION: {
+      AttnArgs a{in[0]->p, in[1] ? in[1]->i32() : nullptr, out[0]->p, I[0], I[1], I[2], I[3], (float)Fp[0]};
+      const int64_t need = kt->attn_scratch(&a);
+      return pfor(a.B * a.heads, [&](int64_t t) { kt->attention(&a, t, t + 1, scratch(need)); });
+    }
+    case OP_GELU: {
+      const float* x = in[0]->p;
+      float* y = out[0]->p;
+      return prange(I[0], 16384, [&](int64_t i0, int64_t i1) { kt->gelu(x + i0, y + i0, i1 - i0); });
+    }
+    case OP_TANH: {
+      const float* x = in[0]->p;
+      float* y = out[0]->p;
+      return prange(I[0], 16384, [&](int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i) y[i] = std::tanh(x[i]);
+      });
+    }
+    case OP_ADD: {
+      const int64_t n = I[0], bn = I[1];
+      if (n == 0 || bn == 0) return;
+      const float *a = in[0]->p, *b = in[1]->p;
+      float* y = out[0]->p;
+      return prange(n / bn, std::max<int64_t>(1, 16384 / bn),
+                    [&](int64_t r0, int64_t r1) { kt->add(a, b, y, n, bn, r0, r1); });
+    }
+    case OP_EMBEDDING: {
+      const int64_t V = I[0], H = I[1], n = I[2];
+      const int32_t* ids = in[1]->i32();
+      for (int64_t i = 0; i < n; ++i) {
+        if (ids[i] < 0 || ids[i] >= V) {
+          return fail("E_INDEX_RANGE", "embedding: id " + std::to_string(ids[i]) + " at position " +
+                                           std::to_string(i) + " is outside the table's " + std::to_string(V) +
+                                           " rows");
+        }
+      }
+      const float* t = in[0]->p;
+      float* y = out[0]->p;
+      return prange(n, std::max<int64_t>(1, 16384 / std::max<int64_t>(H, 1)), [&](int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i) std::memcpy(y + i * H, t + (int64_t)ids[i] * H, (size_t)H * 4);
+      });
+    }
+    case OP_MEANPOOL: {
+      const int64_t B = I[0], S = I[1], H = I[2];
+      const float* x = in[0]->p;
+      const int32_t* mask = in[1] ? in[1]->i32() : nullptr;
+      float* y = out[0]->p;
+      return pfor(B, [&](int64_t b) {
+        std::vector<double> acc((size_t)H, 0.0);
+        int64_t count = 0;
+        for (int64_t s = 0; s < S; ++s) {
+          if (mask && mask[b * S + s] == 0) continue;
+          ++count;
+          const float* xr = x + (b * S + s) * H;
+          for (int64_t h = 0; h < H; ++h) acc[(size_t)h] += xr[h];
+        }
+        for (int64_t h = 0; h < H; ++h) y[b * H + h] = count == 0 ? 0.0f : (float)(acc[(size_t)h] / (double)count);
+      });
+    }
+    case OP_SOFTMAX: {
+      const int64_t rows = I[0], n = I[1];
+      if (n == 0) return;
+      const float* x = in[0]->p;
+      float* y = out[0]->p;
+      return prange(rows, std::max<int64_t>(1, 16384 / n),
+                    [&](int64_t r0, int64_t r1) { kt->softmax_rows(x, y, n, r0, r1); });
+    }
+    case OP_TOPK: {
+      const int64_t rows = I[0], n = I[1], k = I[2];
+      const float* x = in[0]->p;
+      float* vals = out[0]->p;
+      int32_t* idx = out[1]->i32();
+      return prange(rows, 1, [&](int64_t r0, int64_t r1) {
+        std::vector<int32_t> order((size_t)n);
+        for (int64_t r = r0; r < r1; ++r) {
+          const float* xr = x + r * n;
+          auto key = [&](int32_t i) { return std::isnan(xr[i]) ? -INFINITY : xr[i]; };
+          auto before = [&](int32_t a, int32_t b) {
+            const float ka = key(a), kb = key(b);
+            return ka > kb || (ka == kb && a < b);
+          };
+          for (int64_t i = 0; i < n; ++i) order[(size_t)i] = (int32_t)i;
+          if (k == 1) {
+            int32_t best = 0;
+            for (int32_t i = 1; i < (int32_t)n; ++i)
+              if (before(i, best)) best = i;
+            order[0] = best;
+          } else {
+            std::partial_sort(order.begin(), order.begin() + k, order.end(), before);
+          }
+          for (int64_t j = 0; j < k; ++j) {
+            idx[r * k + j] = order[(size_t)j];
+            vals[r * k + j] = xr[order[(size_t)j]];
+          }
+        }
+      });
+    }
+    default:
+      return fail("E_INVALID_ARGUMENT", "unknown op code " + std::to_string(op));
+  }
+}
+
+/// Elements each input must hold (and each output will hold), from the op's integer parameters.
+bool check_sizes(Job& j, std::string& why) {
+  const auto& I = j.I;
+  auto need = [&](size_t idx, int64_t count, const char* name) {
+    if (idx >= j.in.size() || !j.in[idx]) {
+      why = std::string("missing input '") + name + "'";
+      return false;
+    }
+    if ((int64_t)j.in[idx]->n != count) {
+      why = std::string("input '") + name + "' holds " + std::to_string(j.in[idx]->n) + " elements, the call needs " +
+            std::to_string(count);
+      return false;
+    }
+    return true;
+  };
+  auto opt = [&](size_t idx, int64_t count, const char* name) {
+    return idx >= j.in.size() || !j.in[idx] || need(idx, count, name);
+  };
+  auto outs = [&](std::initializer_list<int64_t> counts) {
+    if (j.out.size() != counts.size()) {
+      why = "wrong number of outputs";
+      return false;
+    }
+    size_t i = 0;
+    for (int64_t c : counts) {
+      if ((int64_t)j.out[i++]->n != c) {
+        why = "output size does not match the call";
+        return false;
+      }
+    }
+    return true;
+  };
+  auto nI = [&](size_t n) {
+    if (I.size() != n) {
+      why = "wrong number of integer parameters";
+      return false;
+    }
+    for (int64_t v : I)
+      if (v < 0) {
+        why = "negative size";
+        return false;
+      }
+    return true;
+  };
+  switch (j.op) {
+    case OP_LINEAR:
+      return nI(4) && I[3] <= 2 && need(0, I[0] * I[1], "x") && need(1, I[2] * I[1], "weight") &&
+             opt(2, I[2], "bias") && outs({I[0] * I[2]});
+    case OP_FFF:
+    case OP_FFF_ROUTE: {
+      const bool route = j.op == OP_FFF_ROUTE;
+      if (!nI(5) || I[3] > 30 || I[4] < 1) {
+        if (why.empty()) why = "bad depth/trees";
+        return false;
+      }
+      const int64_t rowsW = I[4] * ((int64_t(2) << I[3]) - 1);
+      if (!need(0, I[0] * I[1], "x") || !need(1, rowsW * I[1], "wIn") || !need(2, rowsW, "bIn")) return false;
+      if (route) return outs({I[0] * I[4] * (I[3] + 1)});
+      return need(3, rowsW * I[2], "wOut") && outs({I[0] * I[2]});
+    }
+    case OP_LAYERNORM:
+      return nI(2) && j.Fp.size() == 1 && need(0, I[0] * I[1], "x") && need(1, I[1], "weight") &&
+             need(2, I[1], "bias") && outs({I[0] * I[1]});
+    case OP_ATTENTION:
+      if (!nI(4) || I[3] < 1 || I[2] % I[3] != 0 || j.Fp.size() != 1) {
+        if (why.empty()) why = "bad attention parameters";
+        return false;
+      }
+      return need(0, I[0] * I[1] * 3 * I[2], "qkv") && opt(1, I[0] * I[1], "mask") && outs({I[0] * I[1] * I[2]});
+    case OP_GELU:
+    case OP_TANH:
+      return nI(1) && need(0, I[0], "x") && outs({I[0]});
+    case OP_ADD:
+      return nI(2) && (I[1] == 0 ? I[0] == 0 : I[0] % I[1] == 0) && need(0, I[0], "a") && need(1, I[1], "b") &&
+             outs({I[0]});
+    case OP_EMBEDDING:
+      return nI(3) && need(0, I[0] * I[1], "table") && need(1, I[2], "ids") && outs({I[2] * I[1]});
+    case OP_MEANPOOL:
+      return nI(3) && need(0, I[0] * I[1] * I[2], "x") && opt(1, I[0] * I[1], "mask") && outs({I[0] * I[2]});
+    case OP_SOFTMAX:
+      return nI(2) && need(0, I[0] * I[1], "x") && outs({I[0] * I[1]});
+    case OP_TOPK:
+      return nI(3) && I[2] >= 1 && I[2] <= I[1] && need(0, I[0] * I[1], "x") && outs({I[0] * I[2], I[0] * I[2]});
+    default:
+      why = "unknown op";
+      return false;
+  }
+}
+
+// ----------------------------------------------------------------------------- N-API glue
+
+Napi::Value throw_error(Napi::Env env, const std::string& code, const std::string& msg) {
+  Napi::Error e = Napi::Error::New(env, msg);
+  e.Set("code", Napi::String::New(env, code));
+  e.ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+Napi::Object make_error(Napi::Env env, const std::string& code, const std::string& msg) {
+  Napi::Error e = Napi::Error::New(env, msg);
+  e.Set("code", Napi::String::New(env, code));
+  return e.Value();
+}
+
+Napi::Value wrap_buf(Napi::Env env, BufPtr b) {
+  return Napi::External<Handle>::New(env, new Handle{std::move(b)}, [](Napi::Env, Handle* h) { delete h; });
+}
+
+Napi::Array outputs_array(Napi::Env env, Job& j) {
+  Napi::Array arr = Napi::Array::New(env, j.out.size());
+  for (size_t i = 0; i < j.out.size(); ++i) arr.Set((uint32_t)i, wrap_buf(env, j.out[i]));
+  return arr;
+}
+
+class OpWorker : public Napi::AsyncWorker {
+ public:
+  OpWorker(Napi::Env env, std::unique_ptr<Job> job)
+      : Napi::AsyncWorker(env, "ultrafastbert:cpu-op"), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise promise() { return deferred_.Promise(); }
+  void Execute() override {
+    job_->parallel = true;
+    job_->execute();
+    if (!job_->errCode.empty()) SetError(job_->errMsg);
+  }
+  void OnOK() override {
+    Napi::HandleScope scope(Env());
+    deferred_.Resolve(outputs_array(Env(), *job_));
+  }
+  void OnError(const Napi::Error&) override {
+    Napi::HandleScope scope(Env());
+    deferred_.Reject(make_error(Env(), job_->errCode, job_->errMsg));
+  }
+
+ private:
+  std::unique_ptr<Job> job_;
+  Napi::Promise::Deferred deferred_;
+};
+
+BufPtr buf_of(const Napi::Value& v) {
+  if (!v.IsExternal()) return nullptr;
+  Handle* h = v.As<Napi::External<Handle>>().Data();
+  return h ? h->buf : nullptr;
+}
+
+Napi::Value Detect(const Napi::CallbackInfo& info) {
+  Cpu c = detect();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("avx2", c.avx2 && kernels_avx2() != nullptr);
+  o.Set("avx512", c.avx512 && kernels_avx512() != nullptr);
+  return o;
+}
+
+// createContext(threads, isa: 'avx512' | 'avx2' | 'portable' | '') -> { ctx, isa }
+Napi::Value CreateContext(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsString())
+    return throw_error(env, "E_INVALID_ARGUMENT", "createContext(threads, isa)");
+  const int threads = info[0].As<Napi::Number>().Int32Value();
+  if (threads < 1 || threads > 1024) return throw_error(env, "E_INVALID_ARGUMENT", "threads must be in [1, 1024]");
+  const std::string want = info[1].As<Napi::String>();
+  const Cpu c = detect();
+  const KernelTable* kt = nullptr;
+  if (want.empty()) {
+    kt = c.avx512 && kernels_avx512() ? kernels_avx512() : c.avx2 && kernels_avx2() ? kernels_avx2() : kernels_portable();
+  } else if (want == "avx512") {
+    if (c.avx512 && kernels_avx512()) kt = kernels_avx512();
+  } else if (want == "avx2") {
+    if (c.avx2 && kernels_avx2()) kt = kernels_avx2();
+  } else if (want == "portable") {
+    kt = kernels_portable();
+  }
+  if (!kt) return throw_error(env, "E_INVALID_ARGUMENT", "ISA '" + want + "' is not available on this CPU/build");
+  auto ctx = std::make_shared<Ctx>();
+  ctx->kt = kt;
+  ctx->threads = threads;
+  ctx->pool = std::make_unique<Pool>(threads);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("ctx", Napi::External<CtxHandle>::New(env, new CtxHandle{ctx}, [](Napi::Env, CtxHandle* h) { delete h; }));
+  o.Set("isa", Napi::String::New(env, kt->isa));
+  return o;
+}
+
+Napi::Value DestroyContext(const Napi::CallbackInfo& info) {
+  if (info.Length() >= 1 && info[0].IsExternal()) {
+    CtxHandle* h = info[0].As<Napi::External<CtxHandle>>().Data();
+    if (h) h->ctx.reset();  // running jobs keep their own reference; the pool stops with the last one
+  }
+  return info.Env().Undefined();
+}
+
+// upload(typedArray) -> handle (copies)
+Napi::Value Upload(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray()) return throw_error(env, "E_INVALID_ARGUMENT", "upload(typedArray)");
+  Napi::TypedArray ta = info[0].As<Napi::TypedArray>();
+  const auto t = ta.TypedArrayType();
+  if (t != napi_float32_array && t != napi_int32_array)
+    return throw_error(env, "E_INVALID_ARGUMENT", "upload: Float32Array or Int32Array expected");
+  const size_t n = ta.ElementLength();
+  auto b = std::make_shared<Buf>(n);
+  if (!b->p) return throw_error(env, "E_OUT_OF_MEMORY", "upload: cannot allocate " + std::to_string(n * 4) + " bytes");
+  const uint8_t* src = static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+  if (n) std::memcpy(b->p, src, n * 4);
+  return wrap_buf(env, std::move(b));
+}
+
+// read(handle, dest typedArray of the same length)
+Napi::Value Read(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[1].IsTypedArray()) return throw_error(env, "E_INVALID_ARGUMENT", "read(handle, dest)");
+  BufPtr b = buf_of(info[0]);
+  if (!b) return throw_error(env, "E_DISPOSED", "read: storage was freed");
+  Napi::TypedArray ta = info[1].As<Napi::TypedArray>();
+  if (ta.ElementLength() != b->n || ta.ByteLength() != b->n * 4)
+    return throw_error(env, "E_SHAPE", "read: destination holds " + std::to_string(ta.ElementLength()) +
+                                           " elements, storage " + std::to_string(b->n));
+  uint8_t* dst = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+  if (b->n) std::memcpy(dst, b->p, b->n * 4);
+  return env.Undefined();
+}
+
+Napi::Value Free(const Napi::CallbackInfo& info) {
+  if (info.Length() >= 1 && info[0].IsExternal()) {
+    Handle* h = info[0].As<Napi::External<Handle>>().Data();
+    if (h) h->buf.reset();  // a running job holds its own reference
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value Size(const Napi::CallbackInfo& info) {
+  BufPtr b = info.Length() >= 1 ? buf_of(info[0]) : nullptr;
+  return Napi::Number::New(info.Env(), b ? (double)b->n : -1.0);
+}
+
+// run(ctx, op, inputs[], ints[], floats[], outSizes[], async) -> handles[] | Promise<handles[]>
+Napi::Value Run(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 7 || !info[0].IsExternal() || !info[1].IsNumber() || !info[2].IsArray() || !info[3].IsArray() ||
+      !info[4].IsArray() || !info[5].IsArray())
+    return throw_error(env, "E_INVALID_ARGUMENT", "run(ctx, op, inputs, ints, floats, outSizes, async)");
+  CtxHandle* ch = info[0].As<Napi::External<CtxHandle>>().Data();
+  if (!ch || !ch->ctx) return throw_error(env, "E_DESTROYED", "cpu backend: destroy() was called");
+  auto job = std::make_unique<Job>();
+  job->ctx = ch->ctx;
+  job->op = info[1].As<Napi::Number>().Int32Value();
+  Napi::Array ins = info[2].As<Napi::Array>();
+  for (uint32_t i = 0; i < ins.Length(); ++i) {
+    Napi::Value v = ins.Get(i);
+    if (v.IsNull() || v.IsUndefined()) {
+      job->in.push_back(nullptr);
+      continue;
+    }
+    BufPtr b = buf_of(v);
+    if (!b) return throw_error(env, "E_DISPOSED", "run: input " + std::to_string(i) + " was freed");
+    job->in.push_back(std::move(b));
+  }
+  Napi::Array ints = info[3].As<Napi::Array>();
+  for (uint32_t i = 0; i < ints.Length(); ++i) {
+    const double d = ints.Get(i).As<Napi::Number>().DoubleValue();
+    if (!(d >= -9007199254740991.0 && d <= 9007199254740991.0) || d != std::floor(d))
+      return throw_error(env, "E_INVALID_ARGUMENT", "run: integer parameter expected");
+    job->I.push_back((int64_t)d);
+  }
+  Napi::Array fl = info[4].As<Napi::Array>();
+  for (uint32_t i = 0; i < fl.Length(); ++i) job->Fp.push_back(fl.Get(i).As<Napi::Number>().DoubleValue());
+  Napi::Array outs = info[5].As<Napi::Array>();
+  for (uint32_t i = 0; i < outs.Length(); ++i) {
+    const double d = outs.Get(i).As<Napi::Number>().DoubleValue();
+    if (!(d >= 0 && d <= 4.0e12) || d != std::floor(d)) return throw_error(env, "E_INVALID_ARGUMENT", "run: bad output size");
+    auto b = std::make_shared<Buf>((size_t)d);
+    if (!b->p) return throw_error(env, "E_OUT_OF_MEMORY", "run: cannot allocate output");
+    job->out.push_back(std::move(b));
+  }
+  std::string why;
+  if (!check_sizes(*job, why)) return throw_error(env, "E_SHAPE", "cpu backend: " + why);
+  const bool async = info[6].ToBoolean().Value();
+  if (!async) {
+    job->parallel = false;
+    job->execute();
+    if (!job->errCode.empty()) return throw_error(env, job->errCode, job->errMsg);
+    return outputs_array(env, *job);
+  }
+  auto* w = new OpWorker(env, std::move(job));
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("detect", Napi::Function::New(env, Detect));
+  exports.Set("createContext", Napi::Function::New(env, CreateContext));
+  exports.Set("destroyContext", Napi::Function::New(env, DestroyContext));
+  exports.Set("upload", Napi::Function::New(env, Upload));
+  exports.Set("read", Napi::Function::New(env, Read));
+  exports.Set("free", Napi::Function::New(env, Free));
+  exports.Set("size", Napi::Function::New(env, Size));
+  exports.Set("run", Napi::Function::New(env, Run));
+  return exports;
+}
+
+}  // namespace
+}  // namespace ufb
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return ufb::Init(env, exports); }
+
+NODE_API_MODULE(ultrafastbert_cpu, InitAddon)

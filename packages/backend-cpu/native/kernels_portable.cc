@@ -1,0 +1,61 @@
+// Portable kernels: GCC/Clang generic vectors of 16 floats (lowered to SSE2, NEON, ... by the compiler).
+// Same width as AVX-512, so the tail/blocking logic shared with that path is exercised everywhere.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "kernels_api.h"
+
+namespace {
+
+struct V {
+  static constexpr int W = 16;
+  typedef float F __attribute__((vector_size(64)));
+  typedef int32_t I __attribute__((vector_size(64)));
+  static inline F load(const float* p) { F v; std::memcpy(&v, p, sizeof v); return v; }
+  static inline void store(float* p, F v) { std::memcpy(p, &v, sizeof v); }
+  static inline F loadn(const float* p, int64_t n) { F v = {}; std::memcpy(&v, p, (size_t)n * 4); return v; }
+  static inline void storen(float* p, F v, int64_t n) { std::memcpy(p, &v, (size_t)n * 4); }
+  static inline F set1(float x) { return F{} + x; }
+  static inline F zero() { return F{}; }
+  static inline F add(F a, F b) { return a + b; }
+  static inline F sub(F a, F b) { return a - b; }
+  static inline F mul(F a, F b) { return a * b; }
+  static inline F div(F a, F b) { return a / b; }
+  static inline F fma(F a, F b, F c) { return a * b + c; }
+  static inline F max(F a, F b) { return a > b ? a : b; }
+  static inline F min(F a, F b) { return a < b ? a : b; }
+  static inline F abs(F a) { return (F)((I)a & 0x7fffffff); }
+  static inline I gt(F a, F b) { return a > b; }
+  static inline I lt(F a, F b) { return a < b; }
+  static inline F sel(I m, F a, F b) { return m ? a : b; }
+  static inline F round(F x) {
+    F r;
+    for (int i = 0; i < W; ++i) r[i] = __builtin_rintf(x[i]);
+    return r;
+  }
+  static inline F pow2i(F n) {
+    I e = __builtin_convertvector(n, I) + 127;
+    return (F)(e << 23);
+  }
+  static inline F mul_err(F, F, F) { return F{}; }
+  static inline float hsum(F v) {
+    float s[W];
+    std::memcpy(s, &v, sizeof v);
+    for (int w = W / 2; w >= 1; w /= 2)
+      for (int i = 0; i < w; ++i) s[i] += s[i + w];
+    return s[0];
+  }
+};
+
+constexpr int MR = 4;
+constexpr int KC = 256;
+constexpr int MC = 128;
+constexpr int TB = 2;
+#define ISA_NAME "portable"
+#include "kernels.inc"
+#undef ISA_NAME
+
+}  // namespace
+
+const ufb::KernelTable* ufb::kernels_portable() { return &TABLE; }
