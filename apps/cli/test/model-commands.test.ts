@@ -12,14 +12,31 @@ const GOLDEN = `${SHARED}golden/`;
 describe('forward', () => {
   it.each(['small_mlm', 'fff1x11_cls'])('reproduces the golden outputs of %s through files', async (name) => {
     const out = join(tmp, `${name}.out.safetensors`);
-    const r = await run('forward', '--model', `${GOLDEN}model/${name}`, '--input', `${GOLDEN}model/${name}/io.safetensors`, '--output', out, '--backend', 'reference');
+    const r = await run(
+      'forward',
+      '--model',
+      `${GOLDEN}model/${name}`,
+      '--input',
+      `${GOLDEN}model/${name}/io.safetensors`,
+      '--output',
+      out,
+      '--backend',
+      'reference',
+    );
     expect(r.stderr).toContain('wrote encoder_hidden');
     expect(r.code).toBe(0);
-    const [got, want] = await Promise.all([readSafetensorsFile(out), readSafetensorsFile(`${GOLDEN}model/${name}/io.safetensors`)]);
+    const [got, want] = await Promise.all([
+      readSafetensorsFile(out),
+      readSafetensorsFile(`${GOLDEN}model/${name}/io.safetensors`),
+    ]);
     expect(got.entry('encoder_hidden').shape).toEqual(want.entry('encoder_hidden').shape);
-    expect(compareArrays(got.float32('encoder_hidden'), want.float32('encoder_hidden'), { abs: 2e-5 }).ok).toBe(true);
+    expect(
+      compareArrays(got.float32('encoder_hidden'), want.float32('encoder_hidden'), { abs: 2e-5 }).ok,
+    ).toBe(true);
     const head = name.endsWith('mlm') ? ['mlm_logits', 1e-4] : ['logits', 1e-5];
-    const cmp = compareArrays(got.float32(head[0] as string), want.float32(head[0] as string), { abs: head[1] as number });
+    const cmp = compareArrays(got.float32(head[0] as string), want.float32(head[0] as string), {
+      abs: head[1] as number,
+    });
     expect(cmp.ok, cmp.message).toBe(true);
   });
 });
@@ -28,9 +45,24 @@ describe('fff', () => {
   it('runs a golden layer with a 3-D input: y keeps the rank, paths are exact', async () => {
     const dir = `${GOLDEN}fff/w64_d5_p2`;
     const out = join(tmp, 'fff.safetensors');
-    const r = await run('fff', '--weights', `${dir}/weights.safetensors`, '--input', `${dir}/io.safetensors`, '--output', out, '--depth', '5', '--parallel', '2');
+    const r = await run(
+      'fff',
+      '--weights',
+      `${dir}/weights.safetensors`,
+      '--input',
+      `${dir}/io.safetensors`,
+      '--output',
+      out,
+      '--depth',
+      '5',
+      '--parallel',
+      '2',
+    );
     expect(r.code, r.stderr).toBe(0);
-    const [got, want] = await Promise.all([readSafetensorsFile(out), readSafetensorsFile(`${dir}/io.safetensors`)]);
+    const [got, want] = await Promise.all([
+      readSafetensorsFile(out),
+      readSafetensorsFile(`${dir}/io.safetensors`),
+    ]);
     expect(got.entry('y').shape).toEqual([3, 4, 64]);
     expect(got.entry('paths')).toMatchObject({ dtype: 'I64', shape: [12, 2, 6] });
     expect(Array.from(got.int32('paths'))).toEqual(Array.from(want.int32('paths')));
@@ -38,7 +70,19 @@ describe('fff', () => {
   });
   it('names the mismatch when --depth does not fit the weights', async () => {
     const dir = `${GOLDEN}fff/w64_d5_p2`;
-    const r = await run('fff', '--weights', `${dir}/weights.safetensors`, '--input', `${dir}/io.safetensors`, '--output', join(tmp, 'x'), '--depth', '4', '--parallel', '2');
+    const r = await run(
+      'fff',
+      '--weights',
+      `${dir}/weights.safetensors`,
+      '--input',
+      `${dir}/io.safetensors`,
+      '--output',
+      join(tmp, 'x'),
+      '--depth',
+      '4',
+      '--parallel',
+      '2',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/linearInWeight must have shape \[62, 64\]/);
   });
@@ -53,9 +97,22 @@ describe('init and the pipelines', () => {
   });
 
   it('fill-mask prints top-k predictions with descending scores', async () => {
-    const r = await run('fill-mask', '--model', mlm, '--json', '--top-k', '3', 'the capital of france is <mask> .');
+    const r = await run(
+      'fill-mask',
+      '--model',
+      mlm,
+      '--json',
+      '--top-k',
+      '3',
+      'the capital of france is <mask> .',
+    );
     expect(r.code, r.stderr).toBe(0);
-    const preds = JSON.parse(r.stdout) as { token: string; tokenId: number; score: number; sequence: string }[];
+    const preds = JSON.parse(r.stdout) as {
+      token: string;
+      tokenId: number;
+      score: number;
+      sequence: string;
+    }[];
     expect(preds).toHaveLength(3);
     expect(preds[0]!.score).toBeGreaterThanOrEqual(preds[1]!.score);
     expect(preds[0]!.sequence).toContain('the capital of france is');
@@ -88,7 +145,10 @@ describe('init and the pipelines', () => {
   it('the same seed writes the same weights', async () => {
     const again = join(tmp, 'tiny-fff-again');
     await run('init', '--config', 'tiny-fff', '--out', again, '--seed', '3');
-    const [a, b] = await Promise.all([readSafetensorsFile(join(mlm, 'model.safetensors')), readSafetensorsFile(join(again, 'model.safetensors'))]);
+    const [a, b] = await Promise.all([
+      readSafetensorsFile(join(mlm, 'model.safetensors')),
+      readSafetensorsFile(join(again, 'model.safetensors')),
+    ]);
     expect(Array.from(a.float32('encoder.layers.1.ffn.linear_in.weight').subarray(0, 50))).toEqual(
       Array.from(b.float32('encoder.layers.1.ffn.linear_in.weight').subarray(0, 50)),
     );
@@ -102,8 +162,12 @@ describe('bad usage', () => {
     expect(r.stderr).toMatch(/missing required option --model[\s\S]*Usage: ultrafastbert forward/);
   });
   it('an unknown backend or preset is named', async () => {
-    expect((await run('embed', '--model', 'x', '--backend', 'tpu', 'hi')).stderr).toMatch(/--backend must be one of auto, cpu, reference, got 'tpu'/);
-    expect((await run('init', '--config', 'bert-huge', '--out', tmp)).stderr).toMatch(/unknown --config 'bert-huge'/);
+    expect((await run('embed', '--model', 'x', '--backend', 'tpu', 'hi')).stderr).toMatch(
+      /--backend must be one of auto, cpu, reference, got 'tpu'/,
+    );
+    expect((await run('init', '--config', 'bert-huge', '--out', tmp)).stderr).toMatch(
+      /unknown --config 'bert-huge'/,
+    );
   });
   it('a missing checkpoint directory is a clear error, not a crash', async () => {
     const r = await run('fill-mask', '--model', join(tmp, 'nope'), 'a <mask>');

@@ -8,7 +8,9 @@ const dir = mkdtempSync(join(tmpdir(), 'ufb-1x11-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // The released model's shape end to end: 16 layers, 768 hidden, 12 heads, FFF depth 11, vocab 32768.
-it('init writes a ~755 MB ultrafastbert-1x11-long checkpoint that loads and runs fill-mask', { timeout: 240_000 }, async () => {
+it('init writes a ~755 MB ultrafastbert-1x11-long checkpoint that loads and runs fill-mask', {
+  timeout: 240_000,
+}, async () => {
   const init = await run('init', '--config', 'ultrafastbert-1x11-long', '--out', dir);
   expect(init.code, init.stderr).toBe(0);
   const bytes = statSync(join(dir, 'model.safetensors')).size;

@@ -95,8 +95,8 @@ export function parseConfig(json: unknown, source = 'config.json'): BertConfig {
   const type = oneOf(arch, 'intermed_type', w, ['fff', 'ff'], 'ff');
   const ffn: FFNConfig =
     type === 'fff'
-      ? { type, depth: int(arch, 'intermed_depth', w, 0), trees: int(arch, 'intermed_size', w) }
-      : { type, width: int(arch, 'intermed_size', w) };
+      ? { type: 'fff', depth: int(arch, 'intermed_depth', w, 0), trees: int(arch, 'intermed_size', w) }
+      : { type: 'ff', width: int(arch, 'intermed_size', w) };
 
   const normEps = arch.norm_eps ?? 1e-12;
   if (typeof normEps !== 'number' || !(normEps >= 0))

@@ -39,13 +39,13 @@ export interface ForwardInput {
 
 export interface ForwardOutput {
   /** Encoder output after final_norm, [B, S, H]. */
-  hidden: Tensor;
+  hidden: Tensor<'f32'>;
   /** MLM models: logits at every position flattened as the original, [B*S, V]. */
-  mlmLogits?: Tensor;
+  mlmLogits?: Tensor<'f32'>;
   /** Classification models: [B, num_labels], and the pooler output [B, head_dim]. */
-  logits?: Tensor;
-  pooled?: Tensor;
-  debug?: { embeddingOut: Tensor; layerOuts: Tensor[]; fffPaths: Tensor[] };
+  logits?: Tensor<'f32'>;
+  pooled?: Tensor<'f32'>;
+  debug?: { embeddingOut: Tensor<'f32'>; layerOuts: Tensor<'f32'>[]; fffPaths: Tensor<'i32'>[] };
 }
 
 /**
@@ -179,7 +179,7 @@ export class BertModel {
     return p;
   }
 
-  private layerNorm(x: Tensor, n: Norm): Promise<Tensor> {
+  private layerNorm(x: Tensor, n: Norm): Promise<Tensor<'f32'>> {
     return ops.layerNorm(x, n.weight, n.bias, this.config.normEps);
   }
 
@@ -192,7 +192,7 @@ export class BertModel {
   async encode(
     inputIds: HostTensor<'i32'> | Tensor,
     attentionMask?: HostTensor<'i32'> | Tensor,
-  ): Promise<Tensor> {
+  ): Promise<Tensor<'f32'>> {
     return (await this.execute({ inputIds, attentionMask }, false)).hidden;
   }
 
@@ -227,7 +227,11 @@ export class BertModel {
     const cfg = this.config;
     const H = cfg.hiddenSize;
     const dbg = debug
-      ? { embeddingOut: undefined as unknown as Tensor, layerOuts: [] as Tensor[], fffPaths: [] as Tensor[] }
+      ? {
+          embeddingOut: undefined as unknown as Tensor<'f32'>,
+          layerOuts: [] as Tensor<'f32'>[],
+          fffPaths: [] as Tensor<'i32'>[],
+        }
       : undefined;
 
     const words = await ops.embedding(this.w.wordEmbedding, ids);
@@ -274,9 +278,13 @@ export class BertModel {
     return out;
   }
 
-  private async classify(h: Tensor, B: number, S: number): Promise<{ pooled: Tensor; logits: Tensor }> {
+  private async classify(
+    h: Tensor<'f32'>,
+    B: number,
+    S: number,
+  ): Promise<{ pooled: Tensor<'f32'>; logits: Tensor<'f32'> }> {
     const cls = this.config.classifier!;
-    let pooledIn: Tensor;
+    let pooledIn: Tensor<'f32'>;
     if (cls.pooler === 'avg') {
       pooledIn = await ops.meanPool(h); // over ALL positions, padding included, as the original
     } else {
@@ -302,7 +310,7 @@ export class BertModel {
   }
 
   /** MLM logits only at the given flat positions (b*S + s) of `hidden` [B, S, H]: [M, V]. */
-  async mlmLogitsAt(hidden: Tensor, positions: readonly number[]): Promise<Tensor> {
+  async mlmLogitsAt(hidden: Tensor, positions: readonly number[]): Promise<Tensor<'f32'>> {
     if (!this.w.decoder) throw new ShapeError('this model has no MLM decoder');
     const [B, S, H] = hidden.shape as [number, number, number];
     const flat = hidden.reshape([B * S, H]);

@@ -76,7 +76,7 @@ export class DenseFF {
     );
   }
 
-  async forward(x: Tensor): Promise<Tensor> {
+  async forward(x: Tensor): Promise<Tensor<'f32'>> {
     const h = await ops.linear(x, this.t.wIn, { bias: this.t.bIn, activation: 'gelu' });
     try {
       return await ops.linear(h, this.t.wOut, { bias: this.t.bOut });

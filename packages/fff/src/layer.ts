@@ -46,12 +46,12 @@ export class FFFLayer {
   }
 
   /** y = FFF(x) for x of shape [..., inputWidth]; returns [..., outputWidth]. */
-  forward(x: Tensor): Promise<Tensor> {
+  forward(x: Tensor): Promise<Tensor<'f32'>> {
     return ops.fff(x, { wIn: this.wIn, bIn: this.bIn, wOut: this.wOut }, this.attrs);
   }
 
   /** Visited node (index within its tree) per level: i32 [rows, trees, depth+1], rows = x's leading dims flattened. */
-  route(x: Tensor): Promise<Tensor> {
+  route(x: Tensor): Promise<Tensor<'i32'>> {
     return ops.fffRoute(x, { wIn: this.wIn, bIn: this.bIn }, this.attrs);
   }
 

@@ -24,7 +24,11 @@ ${BACKEND_USAGE}`,
     ...backendOption,
   },
   async run({ values }, io) {
-    const [wPath, xPath, out] = [required(values, 'weights'), required(values, 'input'), required(values, 'output')];
+    const [wPath, xPath, out] = [
+      required(values, 'weights'),
+      required(values, 'input'),
+      required(values, 'output'),
+    ];
     const depth = intOption(values, 'depth');
     const trees = intOption(values, 'parallel');
     if (depth < 0 || depth > 30) throw new UsageError(`--depth must be in [0, 30], got ${depth}`);
@@ -36,10 +40,15 @@ ${BACKEND_USAGE}`,
     if (x.shape.length < 1) throw new SafetensorsError(`${xPath}: 'x' must have at least one dimension`);
     const inW = w.entry(keys.linearInWeight).shape[1];
     const outW = w.entry(keys.linearOutWeight).shape[0];
-    if (inW === undefined || outW === undefined) throw new SafetensorsError(`${wPath}: linear_in.weight and linear_out.weight must be 2-D`);
+    if (inW === undefined || outW === undefined)
+      throw new SafetensorsError(`${wPath}: linear_in.weight and linear_out.weight must be 2-D`);
     const layer = FFFLayer.fromWeights(
       { inputWidth: inW, outputWidth: outW, depth, trees },
-      { linearInWeight: w.float32(keys.linearInWeight), linearInBias: w.float32(keys.linearInBias), linearOutWeight: w.float32(keys.linearOutWeight) },
+      {
+        linearInWeight: w.float32(keys.linearInWeight),
+        linearInBias: w.float32(keys.linearInBias),
+        linearOutWeight: w.float32(keys.linearOutWeight),
+      },
       backend,
     );
     const xt = fromHost(backend, { dtype: 'f32', shape: x.shape, data: xf.float32('x') });
@@ -52,7 +61,9 @@ ${BACKEND_USAGE}`,
       });
       y.dispose();
       paths.dispose();
-      io.stderr(`wrote y [${y.shape.join(', ')}] and paths [${paths.shape.join(', ')}] to ${out} (backend ${backend.name})\n`);
+      io.stderr(
+        `wrote y [${y.shape.join(', ')}] and paths [${paths.shape.join(', ')}] to ${out} (backend ${backend.name})\n`,
+      );
     } finally {
       xt.dispose();
       layer.dispose();

@@ -4,7 +4,10 @@ import { readSafetensorsFile, writeSafetensorsFile } from '@ultrafastbert/tensor
 import { BACKEND_USAGE, backendOption, selectBackend } from '../backend.js';
 import { type Command, required } from '../command.js';
 
-const f32 = async (t: { shape: readonly number[]; data(): Promise<Float32Array | Int32Array> }): Promise<SafetensorsTensorInput> => ({
+const f32 = async (t: {
+  shape: readonly number[];
+  data(): Promise<Float32Array | Int32Array>;
+}): Promise<SafetensorsTensorInput> => ({
   dtype: 'F32',
   shape: t.shape,
   data: (await t.data()) as Float32Array,
@@ -20,19 +23,32 @@ export const forward: Command = {
   --output FILE    written: encoder_hidden F32 [B, S, H], and mlm_logits [B*S, V] (MLM checkpoints)
                    or logits [B, num_labels] (classification checkpoints)
 ${BACKEND_USAGE}`,
-  options: { model: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, ...backendOption },
+  options: {
+    model: { type: 'string' },
+    input: { type: 'string' },
+    output: { type: 'string' },
+    ...backendOption,
+  },
   async run({ values }, io) {
-    const [dir, input, output] = [required(values, 'model'), required(values, 'input'), required(values, 'output')];
+    const [dir, input, output] = [
+      required(values, 'model'),
+      required(values, 'input'),
+      required(values, 'output'),
+    ];
     const backend = await selectBackend(values.backend);
     const file = await readSafetensorsFile(input);
     const ids = (name: string): HostTensor<'i32'> => {
       const e = file.entry(name);
-      if (e.shape.length !== 2) throw new SafetensorsError(`${input}: '${name}' must be [batch, seq], got [${e.shape.join(', ')}]`);
+      if (e.shape.length !== 2)
+        throw new SafetensorsError(`${input}: '${name}' must be [batch, seq], got [${e.shape.join(', ')}]`);
       return { dtype: 'i32', shape: e.shape, data: file.int32(name) };
     };
     const m = await loadModel(dir, { backend, tokenizer: false });
     try {
-      const r = await m.forward({ inputIds: ids('input_ids'), attentionMask: file.has('attention_mask') ? ids('attention_mask') : undefined });
+      const r = await m.forward({
+        inputIds: ids('input_ids'),
+        attentionMask: file.has('attention_mask') ? ids('attention_mask') : undefined,
+      });
       const out: Record<string, SafetensorsTensorInput> = { encoder_hidden: await f32(r.hidden) };
       if (r.mlmLogits) out.mlm_logits = await f32(r.mlmLogits);
       if (r.logits) out.logits = await f32(r.logits);

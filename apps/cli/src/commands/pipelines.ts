@@ -7,7 +7,10 @@ const COMMON_USAGE = `  --model DIR      checkpoint directory (config.json, mode
   --json           print JSON instead of a table
 ${BACKEND_USAGE}`;
 
-async function withModel(values: Record<string, unknown>, f: (m: UltraFastBert) => Promise<void>): Promise<void> {
+async function withModel(
+  values: Record<string, unknown>,
+  f: (m: UltraFastBert) => Promise<void>,
+): Promise<void> {
   const m = await loadModel(required(values, 'model'), { backend: await selectBackend(values.backend) });
   try {
     await f(m);
@@ -55,11 +58,17 @@ ${COMMON_USAGE}`,
   async run({ values, positionals }, io) {
     const list = texts(positionals);
     const pooling = (values.pooling ?? 'mean') as string;
-    if (pooling !== 'mean' && pooling !== 'cls') throw new UsageError(`--pooling must be mean or cls, got '${pooling}'`);
+    if (pooling !== 'mean' && pooling !== 'cls')
+      throw new UsageError(`--pooling must be mean or cls, got '${pooling}'`);
     await withModel(values, async (m) => {
       const vecs = await m.featureExtraction(list, { pooling, normalize: values.normalize === true });
       if (values.json) io.stdout(`${JSON.stringify(vecs.map((v) => Array.from(v.data)))}\n`);
-      else vecs.forEach((v, i) => io.stdout(`${list[i]}\t[${Array.from(v.data.subarray(0, 4), (x) => x.toFixed(4)).join(', ')}, ...] (${v.data.length} dims)\n`));
+      else
+        vecs.forEach((v, i) =>
+          io.stdout(
+            `${list[i]}\t[${Array.from(v.data.subarray(0, 4), (x) => x.toFixed(4)).join(', ')}, ...] (${v.data.length} dims)\n`,
+          ),
+        );
     });
   },
 };

@@ -1,4 +1,5 @@
 import type { Backend, StorageView } from '../backend.js';
+import type { DType } from '../dtype.js';
 import { BackendMismatchError, ShapeError, UnsupportedOpError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { StorageRef, Tensor } from '../tensor.js';
@@ -62,9 +63,14 @@ export async function runOp<K extends OpName>(op: K, inputs: OpInputs, attrs: Op
   }
 }
 
-async function one<K extends OpName>(op: K, inputs: OpInputs, attrs: OpAttrs[K]): Promise<Tensor> {
+/** Run a single-output op; the output dtype is f32 unless stated (fffRoute gives i32). */
+async function one<K extends OpName, D extends DType = 'f32'>(
+  op: K,
+  inputs: OpInputs,
+  attrs: OpAttrs[K],
+): Promise<Tensor<D>> {
   const [out] = await runOp(op, inputs, attrs);
-  return out!;
+  return out as Tensor<D>;
 }
 
 /** Typed entry points to the catalogue. Each returns new tensors the caller must dispose. */
@@ -74,7 +80,7 @@ export const ops = {
   fff: (x: Tensor, w: { wIn: Tensor; bIn: Tensor; wOut: Tensor }, attrs: { depth: number; trees: number }) =>
     one('fff', { x, wIn: w.wIn, bIn: w.bIn, wOut: w.wOut }, attrs),
   fffRoute: (x: Tensor, w: { wIn: Tensor; bIn: Tensor }, attrs: { depth: number; trees: number }) =>
-    one('fffRoute', { x, wIn: w.wIn, bIn: w.bIn }, attrs),
+    one<'fffRoute', 'i32'>('fffRoute', { x, wIn: w.wIn, bIn: w.bIn }, attrs),
   layerNorm: (x: Tensor, weight: Tensor, bias: Tensor, eps: number) =>
     one('layerNorm', { x, weight, bias }, { eps }),
   attention: (qkv: Tensor, opts: { heads: number; scale: number; mask?: Tensor }) =>
@@ -87,6 +93,6 @@ export const ops = {
   softmax: (x: Tensor) => one('softmax', { x }, {}),
   topk: async (x: Tensor, k: number) => {
     const [values, indices] = await runOp('topk', { x }, { k });
-    return { values: values!, indices: indices! };
+    return { values: values as Tensor<'f32'>, indices: indices as Tensor<'i32'> };
   },
 };
