@@ -1,13 +1,9 @@
 import { checkCase, conformanceCases } from '@ultrafastbert/tensor/conformance';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CpuBackend, type CpuIsa, cpuBackend, cpuFeatures } from '../src/index.js';
+import { type CpuBackend, cpuBackend } from '../src/index.js';
+import { availableIsas } from './helpers.js';
 
-const features = cpuFeatures();
-const isas: CpuIsa[] = [
-  'portable',
-  ...(features.avx2 ? (['avx2'] as const) : []),
-  ...(features.avx512 ? (['avx512'] as const) : []),
-];
+const isas = availableIsas();
 
 // Every ISA available here, at 1 and 2 threads; syncWorkLimit 0 sends every call through the worker
 // and the pool, so the threaded paths run even on these small cases.
