@@ -172,6 +172,6 @@ describe('bad usage', () => {
   it('a missing checkpoint directory is a clear error, not a crash', async () => {
     const r = await run('fill-mask', '--model', join(tmp, 'nope'), 'a <mask>');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/no config.json or model_config.json found/);
+    expect(r.stderr).toMatch(/\[E_CONFIG\] checkpoint directory '.*nope' does not exist/);
   });
 });

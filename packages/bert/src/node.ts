@@ -3,9 +3,10 @@
  * everything in the main entry, plus loading from a checkpoint DIRECTORY with lazy per-tensor
  * reads (a 755 MB checkpoint is never held twice) and writing random checkpoints to disk.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SafetensorsFileReader, writeSafetensorsFile } from '@ultrafastbert/tensor/node';
+import { ConfigError } from './errors.js';
 import type { CheckpointReader, LoadOptions, ModelFiles } from './load.js';
 import { WEIGHTS_FILE } from './load.js';
 import { UltraFastBert } from './pipeline.js';
@@ -48,10 +49,18 @@ export function directoryReader(dir: string): CheckpointReader {
  * Load a checkpoint from a directory path (Node) or a map of files (see the main entry).
  * `loadModel(dir, { backend: await cpuBackend() })`.
  */
-export function loadModel(source: string | ModelFiles, options: LoadOptions): Promise<UltraFastBert> {
-  return typeof source === 'string'
-    ? UltraFastBert.load(directoryReader(source), options)
-    : UltraFastBert.loadFiles(source, options);
+export async function loadModel(source: string | ModelFiles, options: LoadOptions): Promise<UltraFastBert> {
+  if (typeof source !== 'string') return UltraFastBert.loadFiles(source, options);
+  const isDir = await stat(source).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir)
+    throw new ConfigError(
+      `checkpoint directory '${source}' does not exist or is not a directory ` +
+        '(hub ids are not downloaded: fetch the files and pass their directory)',
+    );
+  return UltraFastBert.load(directoryReader(source), options);
 }
 
 /**
