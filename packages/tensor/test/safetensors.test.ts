@@ -264,6 +264,20 @@ describe('SafetensorsFile reading', () => {
     expect(Array.from(file.raw('c') as BigInt64Array)).toEqual([-7n]);
   });
 
+  it('reads from a Node Buffer at an odd offset (whose slice/subarray are views) with a real copy', () => {
+    const inner = serializeSafetensors({
+      a: { dtype: 'U8', shape: [1], data: Uint8Array.of(1) },
+      b: { dtype: 'I64', shape: [2], data: BigInt64Array.of(-3n, 4n) },
+      c: { dtype: 'F32', shape: [1], data: Float32Array.of(2.5) },
+    });
+    const pool = Buffer.alloc(inner.length + 5, 0xee);
+    pool.set(inner, 5);
+    const file = parseSafetensors(pool.subarray(5));
+    expect(Array.from(file.raw('b') as BigInt64Array)).toEqual([-3n, 4n]);
+    expect(Array.from(file.int32('b'))).toEqual([-3, 4]);
+    expect(Array.from(file.float32('c'))).toEqual([2.5]);
+  });
+
   it('copies when the input Uint8Array itself sits at an odd byteOffset', () => {
     const inner = serializeSafetensors({ w: { dtype: 'F32', shape: [2], data: Float32Array.of(5, 6) } });
     const outer = new Uint8Array(inner.length + 1);
@@ -789,7 +803,7 @@ describe('golden fixtures', () => {
   });
 
   it.each(files.map((f) => [f.slice(GOLDEN.length), f]))('%s parses and matches meta.json', (_, path) => {
-    const bytes = new Uint8Array(readFileSync(path));
+    const bytes = readFileSync(path); // a Node Buffer, as callers pass it
     const file = parseSafetensors(bytes, path);
     const listing = listingFor(path);
     expect([...file.names].sort()).toEqual(Object.keys(listing).sort());

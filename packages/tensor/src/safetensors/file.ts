@@ -46,7 +46,8 @@ export class SafetensorsFile {
 
   /** Use `parseSafetensors`; this takes a header already validated against `bytes.length`. */
   constructor(bytes: Uint8Array, header: SafetensorsHeader, source?: string) {
-    this.bytes = bytes;
+    // A plain Uint8Array view over the same memory: a Node Buffer's slice/subarray semantics differ.
+    this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.header = header;
     this.source = source;
     this.metadata = header.metadata;
