@@ -565,6 +565,27 @@ describe('validation: every malformed file is a SafetensorsError naming file, te
     expect(parseSafetensors(build({ __metadata__: { a: 'b' } })).metadata).toEqual({ a: 'b' });
   });
 
+  it('deeply nested JSON anywhere in the header is a SafetensorsError, not a stack overflow', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    expectParseError(build(deep), 'got an array');
+    expectParseError(
+      build(`{"a":{"dtype":"F32","shape":${deep},"data_offsets":[0,0]}}`),
+      'too deeply nested to show',
+    );
+    expectParseError(
+      build(`{"a":{"dtype":${deep},"shape":[],"data_offsets":[0,0]}}`),
+      'unknown dtype (an array too deeply',
+    );
+    expectParseError(
+      build(`{"a":{"dtype":"F32","shape":[],"data_offsets":${deep}}}`),
+      'data_offsets must be [begin, end]',
+    );
+    expectParseError(
+      build(`{"__metadata__":{"k":${deep}}}`),
+      'must be a string, got an array (an array too deeply',
+    );
+  });
+
   it('duplicate JSON keys: JSON.parse keeps the last, and the coverage rule then rejects the file', () => {
     // Duplicate keys cannot be seen through JSON.parse; the dropped duplicate leaves its bytes uncovered.
     expectParseError(

@@ -28,12 +28,13 @@ export const SAFETENSORS_MAX_HEADER_LENGTH = 100_000_000;
 
 const METADATA_KEY = '__metadata__';
 
+/** A short rendering of a JSON value for messages; never throws (deeply nested values overflow the stack). */
 function show(value: unknown): string {
   let s: string;
   try {
     s = JSON.stringify(value) ?? String(value);
   } catch {
-    s = String(value);
+    s = `(${kindOf(value)} too deeply nested to show)`;
   }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
