@@ -40,4 +40,4 @@ export {
   WhitespacePreTokenizer,
   WhitespaceSplit,
 } from './pre-tokenizers/index.js';
-export { type BatchEncoding, type SpecialTokens, Tokenizer, type TokenizerParts } from './tokenizer.js';
+export { BatchEncoding, type SpecialTokens, Tokenizer, type TokenizerParts } from './tokenizer.js';

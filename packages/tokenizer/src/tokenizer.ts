@@ -43,16 +43,56 @@ export interface TokenizerParts {
   modelMaxLength?: number;
 }
 
-/** A batch: the row encodings plus rectangular typed matrices `[batchSize, seqLength]`, row-major. */
-export interface BatchEncoding {
-  encodings: Encoding[];
-  batchSize: number;
-  /** Length of every row of the matrices (the longest row when no padding was asked for). */
-  seqLength: number;
-  /** Rows shorter than `seqLength` are filled on the right with the pad id, type id 0 and mask 0. */
-  inputIds: Int32Array;
-  tokenTypeIds: Int32Array;
-  attentionMask: Int32Array;
+/**
+ * A batch: the row encodings plus rectangular typed matrices `[batchSize, seqLength]`, row-major, built on first use.
+ * Rows shorter than `seqLength` (only when no padding was asked for) are filled with the pad id (0 without a pad
+ * token), type id 0 and mask 0.
+ */
+export class BatchEncoding {
+  readonly encodings: Encoding[];
+  readonly batchSize: number;
+  /** Length of every matrix row: the longest encoding. */
+  readonly seqLength: number;
+  private readonly fillId: number;
+  private m: { ids: Int32Array; types: Int32Array; mask: Int32Array } | undefined;
+
+  constructor(encodings: Encoding[], fillId: number) {
+    this.encodings = encodings;
+    this.batchSize = encodings.length;
+    let l = 0;
+    for (const e of encodings) if (e.length > l) l = e.length;
+    this.seqLength = l;
+    this.fillId = fillId;
+  }
+
+  private matrices(): { ids: Int32Array; types: Int32Array; mask: Int32Array } {
+    if (this.m) return this.m;
+    const n = this.batchSize;
+    const L = this.seqLength;
+    const ids = new Int32Array(n * L);
+    const types = new Int32Array(n * L);
+    const mask = new Int32Array(n * L);
+    for (let i = 0; i < n; i++) {
+      const e = this.encodings[i]!;
+      const row = i * L;
+      ids.set(e.inputIds, row);
+      types.set(e.tokenTypeIds, row);
+      mask.set(e.attentionMask, row);
+      if (e.length < L && this.fillId !== 0) ids.fill(this.fillId, row + e.length, row + L);
+    }
+    this.m = { ids, types, mask };
+    return this.m;
+  }
+
+  get inputIds(): Int32Array {
+    return this.matrices().ids;
+  }
+  get tokenTypeIds(): Int32Array {
+    return this.matrices().types;
+  }
+  get attentionMask(): Int32Array {
+    return this.matrices().mask;
+  }
 }
 
 const EMPTY: Piece = { ids: [], offsets: [], words: [] };
@@ -504,26 +544,7 @@ export class Tokenizer {
     }
     const pad = this.resolvePadding(options.padding);
     if (pad) for (const e of encodings) this.pad(e, pad, longest);
-    let seqLength = 0;
-    for (const e of encodings) if (e.length > seqLength) seqLength = e.length;
-    const n = encodings.length;
-    const inputIds = new Int32Array(n * seqLength);
-    const tokenTypeIds = new Int32Array(n * seqLength);
-    const attentionMask = new Int32Array(n * seqLength);
-    let fillId = 0;
-    if (!pad) {
-      const pid = this.padTokenId;
-      if (pid !== undefined) fillId = pid;
-    }
-    for (let i = 0; i < n; i++) {
-      const e = encodings[i]!;
-      const row = i * seqLength;
-      inputIds.set(e.inputIds, row);
-      tokenTypeIds.set(e.tokenTypeIds, row);
-      attentionMask.set(e.attentionMask, row);
-      if (e.length < seqLength) inputIds.fill(fillId, row + e.length, row + seqLength);
-    }
-    return { encodings, batchSize: n, seqLength, inputIds, tokenTypeIds, attentionMask };
+    return new BatchEncoding(encodings, pad ? 0 : (this.padTokenId ?? 0));
   }
 
   // ---------------------------------------------------------------- decoding

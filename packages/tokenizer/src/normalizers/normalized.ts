@@ -47,8 +47,10 @@ function copyAlign(
 
 /** Fill `[at, at + count)` with one alignment. */
 function fillAlign(st: Int32Array, en: Int32Array, at: number, count: number, s0: number, e0: number): void {
-  st.fill(s0, at, at + count);
-  en.fill(e0, at, at + count);
+  for (let i = at; i < at + count; i++) {
+    st[i] = s0;
+    en[i] = e0;
+  }
 }
 
 /**
