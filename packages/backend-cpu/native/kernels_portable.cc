@@ -38,7 +38,14 @@ struct V {
     I e = __builtin_convertvector(n, I) + 127;
     return (F)(e << 23);
   }
-  static inline F mul_err(F, F, F) { return F{}; }
+  /// a*b - p exactly, without FMA (Dekker's product with Veltkamp splitting).
+  static inline F mul_err(F a, F b, F p) {
+    const F c = set1(4097.0f);
+    const F ac = a * c, bc = b * c;
+    const F ah = ac - (ac - a), al = a - ah;
+    const F bh = bc - (bc - b), bl = b - bh;
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  }
   static inline float hsum(F v) {
     float s[W];
     std::memcpy(s, &v, sizeof v);

@@ -18,3 +18,17 @@ export function seeded(n: number, seed: number, scale = 1): Float32Array {
 }
 
 export const GOLDEN = new URL('../../../../shared/golden/', import.meta.url);
+
+/** Bitwise equality of two typed arrays (fast, unlike deep equality on large arrays); NaNs with equal bits match. */
+export function sameBits(
+  a: ArrayLike<number> & ArrayBufferView,
+  b: ArrayLike<number> & ArrayBufferView,
+): boolean {
+  return (
+    a.byteLength === b.byteLength &&
+    Buffer.compare(
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    ) === 0
+  );
+}
