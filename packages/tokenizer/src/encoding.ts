@@ -15,6 +15,8 @@ export class Encoding {
   readonly _words: number[];
   /** @internal sequence index per token, -1 for special tokens */
   readonly _seq: number[];
+  /** @internal token strings that differ from the vocabulary's, by index */
+  _names: (string | undefined)[] | undefined;
   private readonly vocab: readonly string[];
   private _tokens: string[] | undefined;
   private _offsetPairs: [number, number][] | undefined;
@@ -29,7 +31,9 @@ export class Encoding {
     seq: number[],
     vocab: readonly string[],
     overflowing: Encoding[] = [],
+    names?: (string | undefined)[],
   ) {
+    this._names = names;
     this.inputIds = ids;
     this.tokenTypeIds = typeIds;
     this.attentionMask = mask;
@@ -49,7 +53,8 @@ export class Encoding {
   get tokens(): string[] {
     if (this._tokens === undefined) {
       const v = this.vocab;
-      this._tokens = this.inputIds.map((id) => v[id] ?? '');
+      const names = this._names;
+      this._tokens = this.inputIds.map((id, i) => names?.[i] ?? v[id] ?? '');
     }
     return this._tokens;
   }

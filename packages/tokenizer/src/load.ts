@@ -180,22 +180,35 @@ export function buildDecoder(j: Json): Decoder | null {
   return unknown('decoder', j.type);
 }
 
-function addedTokens(list: Json): AddedToken[] {
+/**
+ * Added tokens as HF loads them: the id comes from the vocabulary when the content is in it, otherwise the next id
+ * after the vocabulary and the added tokens so far (the `id` field in tokenizer.json is not authoritative).
+ */
+function addedTokens(list: Json, model: WordPiece): AddedToken[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) bad('added_tokens must be an array');
-  return list.map((t: Json) => {
+  const vocabSize = model.vocab.size;
+  const ids = new Map<string, number>();
+  let max = -1;
+  const out: AddedToken[] = [];
+  for (const t of list) {
     if (typeof t?.content !== 'string' || !Number.isInteger(t.id))
       bad('added_tokens entries need "id" and "content"');
-    return {
-      id: t.id,
+    if (t.content === '') continue;
+    const id = ids.get(t.content) ?? model.vocab.get(t.content) ?? (max >= vocabSize ? max + 1 : vocabSize);
+    ids.set(t.content, id);
+    if (id > max) max = id;
+    out.push({
+      id,
       content: t.content,
       special: t.special ?? false,
       singleWord: t.single_word ?? false,
       lstrip: t.lstrip ?? false,
       rstrip: t.rstrip ?? false,
       normalized: t.normalized ?? !(t.special ?? false),
-    };
-  });
+    });
+  }
+  return out;
 }
 
 function truncation(j: Json): TruncationOptions | null {
@@ -263,13 +276,14 @@ export function fromJSON(json: Json, configs: TokenizerConfigs = {}): Tokenizer 
   obj(json, 'tokenizer.json');
   if (json.model === undefined) bad('tokenizer.json has no "model"');
   const { special, max } = specialFromConfigs(configs);
+  const model = buildModel(json.model);
   return new Tokenizer({
     normalizer: buildNormalizer(json.normalizer),
     preTokenizer: buildPreTokenizer(json.pre_tokenizer),
-    model: buildModel(json.model),
+    model,
     postProcessor: buildPostProcessor(json.post_processor),
     decoder: buildDecoder(json.decoder),
-    addedTokens: addedTokens(json.added_tokens),
+    addedTokens: addedTokens(json.added_tokens, model),
     specialTokens: special,
     truncation: truncation(json.truncation),
     padding: padding(json.padding),

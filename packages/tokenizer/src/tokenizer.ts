@@ -98,7 +98,13 @@ export class BatchEncoding {
 const EMPTY: Piece = { ids: [], offsets: [], words: [] };
 
 function sliceP(p: Piece, a: number, b: number): Piece {
-  return { ids: p.ids.slice(a, b), offsets: p.offsets.slice(2 * a, 2 * b), words: p.words.slice(a, b) };
+  const r: Piece = {
+    ids: p.ids.slice(a, b),
+    offsets: p.offsets.slice(2 * a, 2 * b),
+    words: p.words.slice(a, b),
+  };
+  if (p.names) r.names = p.names.slice(a, b);
+  return r;
 }
 
 /** HF `Encoding::truncate`: the kept part and the overflowing parts. */
@@ -128,6 +134,12 @@ function truncatePiece(p: Piece, maxLen: number, stride: number, side: 'right' |
     }
   }
   return [parts[0]!, parts.slice(1)];
+}
+
+/** Record the string of the last token of `p` (an added token matched with the whitespace around it). */
+function setName(p: Piece, name: string): void {
+  if (!p.names) p.names = [];
+  p.names[p.ids.length - 1] = name;
 }
 
 function toCodePoints(p: Piece, text: string): void {
@@ -282,6 +294,7 @@ export class Tokenizer {
       ids.push(m[k + 2]!);
       offsets.push(a, b);
       words.push(word++);
+      if (b - a !== this.idToTok[m[k + 2]!]!.length) setName(p, text.slice(a, b));
       pos = b;
     }
     if (pos < text.length) this.segment(text, pos, text.length, p, word);
@@ -304,6 +317,7 @@ export class Tokenizer {
           p.ids.push(m[k + 2]!);
           p.offsets.push(n.starts ? n.starts[x]! : n.base + x, n.ends ? n.ends[y - 1]! : n.base + y);
           p.words.push(word++);
+          if (y - x !== this.idToTok[m[k + 2]!]!.length) setName(p, n.s.slice(x, y));
           pos = y;
         }
         return pos < n.s.length ? this.words(n, pos, n.s.length, p, word) : word;
@@ -403,6 +417,7 @@ export class Tokenizer {
       main._seq,
       this.idToTok,
       over,
+      main._names,
     );
   }
 
@@ -411,7 +426,9 @@ export class Tokenizer {
       ? this.postProcessor.process(a, b, addSpecial)
       : defaultProcess(a, b);
     const mask = new Array<number>(r.ids.length).fill(1);
-    return new Encoding(r.ids, r.typeIds, mask, r.special, r.offsets, r.words, r.seq, this.idToTok);
+    const e = new Encoding(r.ids, r.typeIds, mask, r.special, r.offsets, r.words, r.seq, this.idToTok);
+    if (r.names) e._names = r.names;
+    return e;
   }
 
   /** HF `truncate_encodings` (tokenizers 0.22): returns [a, b, overflowA, overflowB]. */
@@ -592,6 +609,7 @@ function padEncoding(
   add(e._words, -1, n);
   add(e._seq, -1, n);
   add(e._offsets, 0, 2 * n);
+  if (e._names && !right) e._names.unshift(...new Array<undefined>(n));
 }
 
 const GUESS: Record<keyof SpecialTokens, string[]> = {

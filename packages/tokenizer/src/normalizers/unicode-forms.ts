@@ -94,9 +94,29 @@ export class UnicodeNormalizer implements Normalizer {
           srcE.push(i);
         }
       } else {
-        for (let i = 0; i < c.length; i++) {
-          srcS.push(a);
-          srcE.push(b - 1);
+        // As HF: a composed char is aligned with the first char it absorbs; chars kept as they were keep their own.
+        const src: [number, number][] = [];
+        for (let i = a; i < b; ) {
+          const w = s.codePointAt(i)! > 0xffff ? 2 : 1;
+          src.push([i, i + w - 1]);
+          i += w;
+        }
+        const outCps = [...c];
+        let j = 0;
+        for (let q = 0; q < outCps.length; q++) {
+          const ch = outCps[q]!;
+          const at = src[Math.min(j, src.length - 1)]!;
+          for (let x = 0; x < ch.length; x++) {
+            srcS.push(at[0]);
+            srcE.push(at[1]);
+          }
+          const same = j < src.length && s.slice(src[j]![0], src[j]![1] + 1) === ch;
+          j++;
+          if (!same) {
+            const next = outCps[q + 1];
+            while (j < src.length && (next === undefined || s.slice(src[j]![0], src[j]![1] + 1) !== next))
+              j++;
+          }
         }
       }
     }

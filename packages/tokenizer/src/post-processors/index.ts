@@ -5,6 +5,8 @@ export interface Piece {
   ids: number[];
   offsets: number[];
   words: number[];
+  /** Token strings that differ from the vocabulary's (added tokens matched with lstrip/rstrip), by token index. */
+  names?: (string | undefined)[];
 }
 
 /** A post-processed encoding's raw arrays. */
@@ -15,6 +17,7 @@ export interface Processed {
   words: number[];
   special: number[];
   seq: number[]; // sequence index (0, 1) or -1 for special tokens
+  names?: (string | undefined)[];
 }
 
 export interface PostProcessor {
@@ -28,6 +31,12 @@ export type TemplatePiece =
   | { kind: 'special'; ids: number[]; typeId: number };
 
 function pushSeq(out: Processed, p: Piece, typeId: number, seq: number): void {
+  if (p.names) {
+    if (!out.names) out.names = [];
+    const names = out.names;
+    names.length = out.ids.length;
+    for (let i = 0; i < p.ids.length; i++) names[out.ids.length + i] = p.names[i];
+  }
   for (let i = 0; i < p.ids.length; i++) {
     out.ids.push(p.ids[i]!);
     out.typeIds.push(typeId);
