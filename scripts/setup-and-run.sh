@@ -15,3 +15,7 @@ pnpm build
 # Smoke example: the CLI lists its commands. (The CLI issue turns this into a real fill-mask run.)
 ufb_log "pnpm ultrafastbert help"
 pnpm --silent ultrafastbert help
+
+# The README's example: one 1x11-shaped FFF layer on the reference backend.
+ufb_log "pnpm example"
+pnpm --silent example
