@@ -116,7 +116,7 @@ struct Job {
   }
 
   void pfor(int64_t n, const std::function<void(int64_t)>& fn) {
-    if (parallel && ctx->pool && ctx->threads > 1 && n > 1) {
+    if (parallel && ctx->pool) {
       ctx->pool->run(n, fn);
     } else {
       for (int64_t i = 0; i < n; ++i) fn(i);

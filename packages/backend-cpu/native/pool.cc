@@ -1,9 +1,15 @@
 #include "pool.h"
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 namespace ufb {
 
 Pool::Pool(int threads) : threads_(threads < 1 ? 1 : threads) {
-  for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { worker(); });
+  // `threads` workers do all the computing; the libuv thread that submits a job only waits, so the
+  // process never has more compute threads than asked for.
+  for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { worker(); });
 }
 
 Pool::~Pool() {
@@ -25,6 +31,13 @@ void Pool::drain() {
 }
 
 void Pool::worker() {
+#if defined(__linux__)
+  // SCHED_BATCH: same CPU share as normal threads, but the scheduler treats them as CPU-bound, so the
+  // JS thread (interactive) is favoured when it wakes up: the event loop stays responsive.
+  sched_param sp{};
+  sp.sched_priority = 0;
+  (void)sched_setscheduler(0, SCHED_BATCH, &sp);
+#endif
   uint64_t seen = 0;
   for (;;) {
     {
@@ -43,7 +56,7 @@ void Pool::worker() {
 
 void Pool::run(int64_t n, const std::function<void(int64_t)>& fn) {
   if (n <= 0) return;
-  if (workers_.empty() || n == 1) {
+  if (workers_.empty()) {
     for (int64_t i = 0; i < n; ++i) fn(i);
     return;
   }
@@ -57,7 +70,6 @@ void Pool::run(int64_t n, const std::function<void(int64_t)>& fn) {
     ++generation_;
   }
   wake_.notify_all();
-  drain();
   std::unique_lock<std::mutex> lk(mu_);
   done_.wait(lk, [&] { return active_ == 0; });
   fn_ = nullptr;

@@ -1,5 +1,5 @@
-// A small persistent thread pool: `run(n, fn)` calls fn(task) for task in [0, n) on the calling
-// thread plus (threads - 1) workers, with dynamic (atomic counter) scheduling. One run at a time;
+// A small persistent thread pool: `run(n, fn)` calls fn(task) for task in [0, n) on `threads`
+// workers with dynamic (atomic counter) scheduling while the caller waits. One run at a time;
 // concurrent callers (several libuv threads) queue on a mutex.
 #pragma once
 #include <atomic>

@@ -2,19 +2,20 @@
 // Builds the native addon with node-gyp against the LOCAL Node headers (never downloads them).
 //   node scripts/build-native.mjs              full rebuild (what `pnpm install` runs)
 //   node scripts/build-native.mjs --if-changed skip when build/Release/*.node is newer than every source
-//   env UFB_SANITIZE=1 UFB_BUILD_DIR=build-asan  AddressSanitizer build into another folder (scripts/asan.sh)
+//   env UFB_SANITIZE=1 UFB_BUILD_DIR=build-asan  AddressSanitizer build in build-asan/build (scripts/asan.sh)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const ifChanged = args.includes('--if-changed');
+const ifChanged = process.argv.includes('--if-changed');
 const sanitize = process.env.UFB_SANITIZE === '1';
-const outDir = path.resolve(pkgDir, process.env.UFB_BUILD_DIR ?? 'build');
-const addon = path.join(outDir, 'Release', 'ultrafastbert_cpu.node');
+// UFB_BUILD_DIR names a folder under the package: a copy of binding.gyp + native/ is built there,
+// so the default build/ is never touched. The addon lands in <folder>/build/Release.
+const workDir = process.env.UFB_BUILD_DIR ? path.resolve(pkgDir, process.env.UFB_BUILD_DIR) : pkgDir;
+const addon = path.join(workDir, 'build', 'Release', 'ultrafastbert_cpu.node');
 
 function newestSource() {
   let newest = statSync(path.join(pkgDir, 'binding.gyp')).mtimeMs;
@@ -29,7 +30,7 @@ if (ifChanged && existsSync(addon) && statSync(addon).mtimeMs > newestSource()) 
   process.exit(0);
 }
 
-/** node-gyp: the one pnpm/npm put on PATH during install, else the copy bundled with pnpm or npm. */
+/** node-gyp: the one pnpm/npm points at during install, else a resolvable one, else the copy bundled with pnpm or npm. */
 function findNodeGyp() {
   const candidates = [];
   if (process.env.npm_config_node_gyp) candidates.push(process.env.npm_config_node_gyp);
@@ -51,43 +52,28 @@ function findNodeGyp() {
 }
 
 const nodeGyp = findNodeGyp();
-// The headers of the node that runs this script: <prefix>/include/node. Never download them.
-const nodedir = path.resolve(process.execPath, '../..');
+// The headers of the node that runs this script live in <prefix>/include/node. Never download them.
+const nodedir = process.env.npm_config_nodedir ?? path.resolve(process.execPath, '../..');
 if (!existsSync(path.join(nodedir, 'include', 'node', 'node_api.h'))) {
   console.error(`[backend-cpu] no Node headers under ${nodedir}/include/node; set npm_config_nodedir`);
 }
-const gypArgs = [
-  nodeGyp,
-  'rebuild',
-  '--jobs=max',
-  `--nodedir=${process.env.npm_config_nodedir ?? nodedir}`,
-  '--release',
-];
+const gypArgs = [nodeGyp, 'rebuild', '--jobs=max', `--nodedir=${nodedir}`, '--release'];
 if (sanitize) gypArgs.push('--', '-Dufb_sanitize=1');
-const env = { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? nodedir };
-// node-gyp always builds into ./build; build elsewhere by building then moving.
-const defaultBuild = path.join(pkgDir, 'build');
-let stash;
-if (outDir !== defaultBuild && existsSync(defaultBuild)) {
-  stash = `${defaultBuild}.stash-${process.pid}`;
-  renameSync(defaultBuild, stash);
+const env = { ...process.env, npm_config_nodedir: nodedir };
+
+if (workDir !== pkgDir) {
+  mkdirSync(workDir, { recursive: true });
+  cpSync(path.join(pkgDir, 'binding.gyp'), path.join(workDir, 'binding.gyp'));
+  rmSync(path.join(workDir, 'native'), { recursive: true, force: true });
+  cpSync(path.join(pkgDir, 'native'), path.join(workDir, 'native'), { recursive: true });
 }
 const t0 = Date.now();
-const r = spawnSync(process.execPath, gypArgs, { cwd: pkgDir, stdio: 'inherit', env });
-try {
-  if (r.status !== 0) {
-    console.error(
-      `[backend-cpu] node-gyp failed (exit ${r.status}). The backend will be unavailable; see README "Common errors".`,
-    );
-    process.exit(r.status ?? 1);
-  }
-  if (outDir !== defaultBuild) {
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(path.dirname(outDir), { recursive: true });
-    renameSync(defaultBuild, outDir);
-  }
-} finally {
-  if (stash) renameSync(stash, defaultBuild);
+const r = spawnSync(process.execPath, gypArgs, { cwd: workDir, stdio: 'inherit', env });
+if (r.status !== 0) {
+  console.error(
+    `[backend-cpu] node-gyp failed (exit ${r.status}); the cpu backend will be unavailable. See README "Common errors".`,
+  );
+  process.exit(r.status ?? 1);
 }
 console.log(
   `[backend-cpu] built ${path.relative(pkgDir, addon)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,

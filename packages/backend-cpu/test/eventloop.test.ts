@@ -38,5 +38,6 @@ it('a ~1 s workload never stalls a 1 ms setInterval by more than 20 ms', async (
   expect(elapsed).toBeGreaterThanOrEqual(1000);
   expect(calls).toBeGreaterThan(0);
   expect(ticks).toBeGreaterThan(100);
+  console.log(`max gap ${maxGap.toFixed(1)} ms, ${ticks} ticks, ${calls} calls`);
   expect(maxGap, `max gap ${maxGap.toFixed(1)} ms over ${ticks} ticks, ${calls} calls`).toBeLessThan(20);
 });
