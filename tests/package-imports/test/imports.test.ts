@@ -41,6 +41,7 @@ describe('workspace discovery', () => {
     const names = all.map((p) => p.json.name);
     expect(names).toContain(self.name);
     expect(names).toContain('@ultrafastbert/docs');
+    expect(names).toContain('@ultrafastbert/examples');
   });
 
   it('depends on every published package with workspace:* so turbo builds them before this test', () => {

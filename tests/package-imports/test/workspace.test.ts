@@ -46,6 +46,6 @@ describe('exportEntries', () => {
 
 describe('workspaceGlobs', () => {
   it('reads the packages globs of pnpm-workspace.yaml, tests/* included', () => {
-    expect(workspaceGlobs()).toEqual(expect.arrayContaining(['packages/*', 'apps/*', 'tests/*']));
+    expect(workspaceGlobs()).toEqual(expect.arrayContaining(['packages/*', 'apps/*', 'tests/*', 'examples']));
   });
 });

@@ -25,7 +25,7 @@ export interface WorkspacePackage {
   json: PackageJson;
 }
 
-/** The `packages:` globs of pnpm-workspace.yaml. Only `dir/*` globs are used in this repo. */
+/** The `packages:` globs of pnpm-workspace.yaml. This repo uses `dir/*` globs and plain directories. */
 export function workspaceGlobs(): string[] {
   const yaml = readFileSync(join(repoRoot, 'pnpm-workspace.yaml'), 'utf8');
   const globs: string[] = [];
@@ -47,19 +47,22 @@ export function workspaceGlobs(): string[] {
 /** Every workspace package, read from disk (never a hard-coded list). */
 export function workspacePackages(): WorkspacePackage[] {
   const out: WorkspacePackage[] = [];
+  const add = (dir: string) => {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) out.push({ dir, json: JSON.parse(readFileSync(file, 'utf8')) as PackageJson });
+  };
   for (const glob of workspaceGlobs()) {
+    if (!glob.includes('*')) {
+      add(join(repoRoot, glob)); // a single package directory, e.g. `examples`
+      continue;
+    }
     if (!glob.endsWith('/*') || glob.slice(0, -2).includes('*')) {
-      throw new Error(`unsupported workspace glob '${glob}': extend workspaceGlobs() in this test`);
+      throw new Error(`unsupported workspace glob '${glob}': extend workspacePackages() in this test`);
     }
     const parent = join(repoRoot, glob.slice(0, -2));
     if (!existsSync(parent)) continue;
     for (const entry of readdirSync(parent, { withFileTypes: true })) {
-      const file = join(parent, entry.name, 'package.json');
-      if (!entry.isDirectory() || !existsSync(file)) continue;
-      out.push({
-        dir: join(parent, entry.name),
-        json: JSON.parse(readFileSync(file, 'utf8')) as PackageJson,
-      });
+      if (entry.isDirectory()) add(join(parent, entry.name));
     }
   }
   return out.sort((a, b) => a.json.name.localeCompare(b.json.name));
