@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kernels_api.h"
@@ -19,18 +20,76 @@ namespace {
 
 // ----------------------------------------------------------------------------- storage
 
+float* alloc_floats(size_t n);
+void free_floats(float* p, size_t n);
+
 struct Packed {
   float* data = nullptr;
+  size_t count = 0;
   PackedB desc{};
   const KernelTable* kt = nullptr;
-  ~Packed() { std::free(data); }
+  ~Packed() { free_floats(data, count); }
 };
 
-float* alloc_floats(size_t n) {
-  size_t bytes = ((n * 4 + 64) + 63) / 64 * 64;  // 64-byte aligned, one spare cache line
-  void* p = std::aligned_alloc(64, bytes);
-  return static_cast<float*>(p);
+// Buffers are recycled by exact (rounded) size instead of going back to the OS: on VMs a fresh
+// mapping costs a page fault per 4 KiB page (measured here: ~80 ms to fault in 50 MB), which would
+// dominate ops like a 16384-token FFF. Inference loops allocate the same sizes over and over.
+// Under AddressSanitizer the cache is off so use-after-free stays detectable.
+#if defined(__SANITIZE_ADDRESS__)
+#define UFB_BUFFER_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UFB_BUFFER_CACHE 0
+#endif
+#endif
+#ifndef UFB_BUFFER_CACHE
+#define UFB_BUFFER_CACHE 1
+#endif
+
+size_t alloc_bytes(size_t n) {
+  const size_t raw = n * 4 + 64;  // one spare cache line
+  const size_t gran = raw <= (size_t(1) << 16) ? 64 : 4096;
+  return (raw + gran - 1) / gran * gran;
 }
+
+struct BufferCache {
+  std::mutex mu;
+  std::unordered_map<size_t, std::vector<void*>> free;
+  size_t cached = 0;
+  static constexpr size_t kLimit = size_t(1) << 30;  // keep at most 1 GiB of idle buffers
+  void* get(size_t bytes) {
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      auto it = free.find(bytes);
+      if (it != free.end() && !it->second.empty()) {
+        void* p = it->second.back();
+        it->second.pop_back();
+        cached -= bytes;
+        return p;
+      }
+    }
+    return std::aligned_alloc(64, bytes);
+  }
+  void put(void* p, size_t bytes) {
+    if (!p) return;
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      if (UFB_BUFFER_CACHE && cached + bytes <= kLimit) {
+        free[bytes].push_back(p);
+        cached += bytes;
+        return;
+      }
+    }
+    std::free(p);
+  }
+};
+BufferCache& buffer_cache() {
+  static BufferCache* c = new BufferCache();  // never destroyed: buffers may be released at exit
+  return *c;
+}
+
+float* alloc_floats(size_t n) { return static_cast<float*>(buffer_cache().get(alloc_bytes(n))); }
+void free_floats(float* p, size_t n) { buffer_cache().put(p, alloc_bytes(n)); }
 
 struct Buf {
   float* p = nullptr;
@@ -38,7 +97,7 @@ struct Buf {
   std::mutex packMu;
   std::shared_ptr<Packed> packed;  // cached packed form when used as a linear weight (tensors are immutable)
   explicit Buf(size_t count) : n(count) { p = alloc_floats(count); }
-  ~Buf() { std::free(p); }
+  ~Buf() { free_floats(p, n); }
   Buf(const Buf&) = delete;
   Buf& operator=(const Buf&) = delete;
   int32_t* i32() const { return reinterpret_cast<int32_t*>(p); }
@@ -148,7 +207,8 @@ std::shared_ptr<Packed> packed_weight(Buf& w, const KernelTable* kt, int64_t N, 
   d.nr = kt->nr;
   d.nPanels = (N + d.nr - 1) / d.nr;
   d.nKBlocks = (K + d.kc - 1) / d.kc;
-  pk->data = alloc_floats((size_t)(d.nPanels * d.nKBlocks * d.kc * d.nr));
+  pk->count = (size_t)(d.nPanels * d.nKBlocks * d.kc * d.nr);
+  pk->data = alloc_floats(pk->count);
   kt->pack_b(w.p, N, K, pk->data);
   d.data = pk->data;
   w.packed = pk;
