@@ -1,11 +1,13 @@
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fromJSON, fromUrl, fromVocab, TokenizerError } from '../src/index.js';
 import { fromFile } from '../src/node.js';
 import { SHARED, tokenizerPath, vocabPath } from './helpers.js';
 
+const here = dirname(fileURLToPath(import.meta.url));
 const jsonText = readFileSync(tokenizerPath('bert-base-uncased'), 'utf8');
 const tok = fromJSON(JSON.parse(jsonText));
 const crammed = fromFile(tokenizerPath('crammed-style-synthetic'));
@@ -73,13 +75,13 @@ describe('loading', () => {
   });
 
   it('the browser entry imports nothing from node:', () => {
-    const dist = join(__dirname, '..', 'src');
+    const dist = join(here, '..', 'src');
     const files = readdirSync(dist, { recursive: true })
       .map(String)
       .filter((f) => f.endsWith('.ts') && f !== 'node.ts');
     expect(files.length).toBeGreaterThan(10);
     for (const f of files) expect(readFileSync(join(dist, f), 'utf8')).not.toMatch(/from ['"]node:/);
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'));
     expect(pkg.dependencies ?? {}).toEqual({});
     expect(pkg.exports['./node'].import).toBe('./dist/node.js');
   });
