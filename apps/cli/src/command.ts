@@ -42,6 +42,7 @@ export function intOption(values: Record<string, unknown>, name: string, fallbac
     return fallback;
   }
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be an integer, got '${String(v)}'`);
+  if (typeof v !== 'string' || !Number.isSafeInteger(n))
+    throw new UsageError(`--${name} must be an integer, got '${String(v)}'`);
   return n;
 }

@@ -25,7 +25,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   try {
-    const parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: cmd.positionals ?? false, strict: true });
+    const parsed = parseArgs({
+      args: rest,
+      options: cmd.options,
+      allowPositionals: cmd.positionals ?? false,
+      strict: true,
+    });
     await cmd.run({ values: parsed.values as Record<string, unknown>, positionals: parsed.positionals }, io);
     return 0;
   } catch (e) {

@@ -225,7 +225,6 @@ export class BertModel {
     withHead: boolean,
   ): Promise<ForwardOutput> {
     const cfg = this.config;
-    const H = cfg.hiddenSize;
     const dbg = debug
       ? {
           embeddingOut: undefined as unknown as Tensor<'f32'>,

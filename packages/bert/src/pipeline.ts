@@ -173,9 +173,9 @@ export class UltraFastBert {
       try {
         if (pooling === 'none') {
           const d = await hidden.data();
-          batch.lengths.forEach((len, b) =>
-            out.push({ dtype: 'f32', shape: [len, H], data: d.slice(b * S * H, (b * S + len) * H) }),
-          );
+          batch.lengths.forEach((len, b) => {
+            out.push({ dtype: 'f32', shape: [len, H], data: d.slice(b * S * H, (b * S + len) * H) });
+          });
           continue;
         }
         let pooled: Float32Array;
@@ -188,7 +188,9 @@ export class UltraFastBert {
         } else {
           const d = await hidden.data();
           pooled = new Float32Array(batch.lengths.length * H);
-          batch.lengths.forEach((_, b) => pooled.set(d.subarray(b * S * H, b * S * H + H), b * H));
+          batch.lengths.forEach((_, b) => {
+            pooled.set(d.subarray(b * S * H, b * S * H + H), b * H);
+          });
         }
         batch.lengths.forEach((_, b) => {
           const v = pooled.slice(b * H, (b + 1) * H);

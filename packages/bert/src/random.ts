@@ -9,7 +9,7 @@ export interface RandomCheckpoint {
   tokenizer: Record<string, unknown>;
 }
 
-function draw(rng: Rng, n: number, f: () => number): Float32Array {
+function draw(n: number, f: () => number): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = f();
   return a;
@@ -22,10 +22,10 @@ function draw(rng: Rng, n: number, f: () => number): Float32Array {
 function initFor(name: string, shape: number[], cfg: BertConfig, rng: Rng): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
   const H = cfg.hiddenSize;
-  const normal = (std: number) => draw(rng, n, () => rng.normal() * std);
+  const normal = (std: number) => draw(n, () => rng.normal() * std);
   if (name.endsWith('norm_factor')) return Float32Array.of(1 / Math.sqrt(H / cfg.numHeads));
-  if (name.endsWith('scale_factor')) return draw(rng, n, () => rng.uniform(0.2, 0.6));
-  if (/norm\d?\.weight$|final_norm\.weight$/.test(name)) return draw(rng, n, () => rng.uniform(0.6, 1.4));
+  if (name.endsWith('scale_factor')) return draw(n, () => rng.uniform(0.2, 0.6));
+  if (/norm\d?\.weight$|final_norm\.weight$/.test(name)) return draw(n, () => rng.uniform(0.6, 1.4));
   if (/norm\d?\.bias$|final_norm\.bias$/.test(name)) return normal(0.1);
   if (name === WORD_EMBEDDING) return normal(0.6);
   if (name.endsWith('query_key_value.weight')) return normal(Math.sqrt(1 / H));

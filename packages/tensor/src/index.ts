@@ -1,6 +1,13 @@
 export type { Backend, BackendCandidate, BackendStorage, StorageView } from './backend.js';
 export { type Comparison, compareArrays, type Tolerance } from './compare.js';
-export { type AnyTypedArray, allocate, DTYPES, type DType, type HostTensor, type TypedArrayOf } from './dtype.js';
+export {
+  type AnyTypedArray,
+  allocate,
+  DTYPES,
+  type DType,
+  type HostTensor,
+  type TypedArrayOf,
+} from './dtype.js';
 export * from './errors.js';
 export {
   type Activation,
@@ -15,9 +22,9 @@ export {
 export { inferOutputs } from './ops/infer.js';
 export { type OpInputs, ops, runOp } from './ops/run.js';
 export { createRng, type Rng, randomNormal } from './random.js';
-export { erf, erfc, gelu } from './reference/erf.js';
 export { ReferenceBackend, referenceBackend } from './reference/backend.js';
+export { erf, erfc, gelu } from './reference/erf.js';
 export { resolveBackend } from './resolve.js';
+export * from './safetensors/index.js';
 export { assertValidShape, formatShape, type Shape, shapesEqual, sizeOf } from './shape.js';
 export { disposeAll, fromHost, StorageRef, Tensor, tensor } from './tensor.js';
-export * from './safetensors/index.js';

@@ -64,11 +64,10 @@ ${COMMON_USAGE}`,
       const vecs = await m.featureExtraction(list, { pooling, normalize: values.normalize === true });
       if (values.json) io.stdout(`${JSON.stringify(vecs.map((v) => Array.from(v.data)))}\n`);
       else
-        vecs.forEach((v, i) =>
-          io.stdout(
-            `${list[i]}\t[${Array.from(v.data.subarray(0, 4), (x) => x.toFixed(4)).join(', ')}, ...] (${v.data.length} dims)\n`,
-          ),
-        );
+        vecs.forEach((v, i) => {
+          const head = Array.from(v.data.subarray(0, 4), (x) => x.toFixed(4)).join(', ');
+          io.stdout(`${list[i]}\t[${head}, ...] (${v.data.length} dims)\n`);
+        });
     });
   },
 };
@@ -86,7 +85,10 @@ ${COMMON_USAGE}`,
     await withModel(values, async (m) => {
       const r = await m.textClassification(list);
       if (values.json) io.stdout(`${JSON.stringify(r)}\n`);
-      else r.forEach((c, i) => io.stdout(`${c.label}\t${c.score.toFixed(4)}\t${list[i]}\n`));
+      else
+        r.forEach((c, i) => {
+          io.stdout(`${c.label}\t${c.score.toFixed(4)}\t${list[i]}\n`);
+        });
     });
   },
 };
