@@ -246,6 +246,13 @@ void Job::linear() {
   });
 }
 
+/// FFF work arrays, kept per calling thread so repeated calls do not fault fresh pages in.
+struct FffWork {
+  std::vector<float> logit;
+  std::vector<int32_t> ints;
+};
+thread_local FffWork tl_fff;
+
 void Job::fff(bool route) {
   FffArgs a{};
   a.x = in[0]->p;
@@ -263,14 +270,50 @@ void Job::fff(bool route) {
     a.wOut = in[3]->p;
     a.y = out[0]->p;
   }
-  const int64_t rows = a.rows;
+  const int64_t rows = a.rows, D1 = a.depth + 1, K = a.trees, L = K * D1;
   if (rows == 0) return;
-  const int64_t parts = parallel ? (int64_t)ctx->threads * 2 : 1;
-  const int64_t chunk = std::max<int64_t>(8, std::min<int64_t>(64, (rows + parts - 1) / parts));
-  const int64_t n = (rows + chunk - 1) / chunk;
+  // Top half of the levels per token, bottom half per subtree: both halves' rows fit in L2.
+  // (Measured on a 2-core Zen 3 at 16384 tokens: splits 3..8 within noise; bucketing the whole
+  // batch beat chunks of 4096/1024/256 tokens by 15-60%, as deep rows are then read once.)
+  a.split = D1 / 2;
+  // An output past the size of a cache is written around it (no read-for-ownership); smaller ones
+  // stay cached for the residual add that follows in a model.
+  a.stream = rows * a.out * 4 >= (int64_t(16) << 20);
+  const int64_t nb = int64_t(1) << a.split;  // subtrees per tree below the split
+  FffWork& w = tl_fff;
+  w.logit.resize((size_t)(rows * L));
+  w.ints.resize((size_t)(rows * L + 2 * rows * K));
+  a.logit = w.logit.data();
+  a.gnode = w.ints.data();
+  a.cur = a.gnode + rows * L;
+  int32_t* order = a.cur + rows * K;  // token ids grouped by bucket, one tree at a time
   const KernelTable* kt = ctx->kt;
-  const int64_t need = kt->fff_scratch(&a, chunk);
-  pfor(n, [&](int64_t t) { kt->fff_rows(&a, t * chunk, std::min(rows, (t + 1) * chunk), scratch(need)); });
+  const bool wasParallel = parallel;
+  parallel = parallel && rows >= 16;  // waking the pool costs more than a few tokens' work
+  std::vector<int64_t> start((size_t)(nb + 1)), fill((size_t)nb);
+  prange(rows, 16, [&](int64_t r0, int64_t r1) { kt->fff_top(&a, r0, r1); });
+  for (int64_t k = 0; k < K; ++k) {
+    // stable counting sort of the tokens by the subtree they reached in tree k
+    std::fill(start.begin(), start.end(), 0);
+    for (int64_t t = 0; t < rows; ++t) ++start[(size_t)(a.cur[t * K + k] - (nb - 1) + 1)];
+    for (int64_t b = 0; b < nb; ++b) start[(size_t)b + 1] += start[(size_t)b];
+    for (int64_t b = 0; b < nb; ++b) fill[(size_t)b] = start[(size_t)b];
+    for (int64_t t = 0; t < rows; ++t) order[fill[(size_t)(a.cur[t * K + k] - (nb - 1))]++] = (int32_t)t;
+    // Trees run one after another: tree k's output continues tree k-1's sum in y.
+    pfor(nb, [&](int64_t b) {
+      const int64_t s = start[(size_t)b], n = start[(size_t)b + 1] - s;
+      if (n > 0) kt->fff_sub(&a, k, order + s, n);
+    });
+  }
+  if (route) {
+    prange(rows, 64, [&](int64_t r0, int64_t r1) {
+      for (int64_t t = r0; t < r1; ++t)
+        for (int64_t k = 0; k < K; ++k)
+          for (int64_t l = 0; l < D1; ++l)
+            a.paths[t * L + k * D1 + l] = a.gnode[t * L + k * D1 + l] - (int32_t)(k * a.nodes);
+    });
+  }
+  parallel = wasParallel;
 }
 
 void Job::execute() {

@@ -37,6 +37,13 @@ struct FffArgs {
   int32_t* paths;     // [rows, trees, depth+1] or null
   int64_t rows, in, out;
   int64_t depth, trees, nodes;
+  int64_t split;
+  bool stream;    // y is too large to stay in cache: write it with non-temporal stores  // levels [0, split) are walked per token (fff_top), the rest per subtree bucket (fff_sub)
+  // Work arrays owned by the caller, [rows, trees * (depth+1)]: logits (then activations) and the
+  // visited node's global row (tree * nodes + node); [rows, trees]: each token's current node.
+  float* logit;
+  int32_t* gnode;
+  int32_t* cur;
 };
 
 struct AttnArgs {
@@ -55,9 +62,10 @@ struct KernelTable {
   void (*pack_b)(const float* w, int64_t N, int64_t K, float* out);
   /// Rows [m0, m1) (m1 - m0 <= mc), panels [p0, p1).
   void (*gemm_tile)(const GemmArgs* a, int64_t m0, int64_t m1, int64_t p0, int64_t p1, float* scratch);
-  /// Scratch floats for fff over `count` rows.
-  int64_t (*fff_scratch)(const FffArgs* a, int64_t count);
-  void (*fff_rows)(const FffArgs* a, int64_t r0, int64_t r1, float* scratch);
+  /// FFF phases (see kernels.inc): the top levels of rows [r0, r1); then, per bucket of n tokens
+  /// that reached the same subtree of tree k, the subtree's levels and (when y is set) the outputs.
+  void (*fff_top)(const FffArgs* a, int64_t r0, int64_t r1);
+  void (*fff_sub)(const FffArgs* a, int64_t k, const int32_t* toks, int64_t n);
   int64_t (*attn_scratch)(const AttnArgs* a);
   /// (batch, head) pairs [t0, t1).
   void (*attention)(const AttnArgs* a, int64_t t0, int64_t t1, float* scratch);

@@ -28,6 +28,10 @@ struct V {
   }
   static inline F load(const float* p) { return _mm256_loadu_ps(p); }
   static inline void store(float* p, F v) { _mm256_storeu_ps(p, v); }
+  /// Store that bypasses the cache (p aligned to the vector size); for rows not read again soon.
+  static inline void stream(float* p, F v) { _mm256_stream_ps(p, v); }
+  /// Orders earlier streaming stores before whatever the thread does next (the pool hand-off).
+  static inline void stream_fence() { _mm_sfence(); }
   static inline F loadn(const float* p, int64_t n) { return _mm256_maskload_ps(p, tailmask(n)); }
   static inline void storen(float* p, F v, int64_t n) { _mm256_maskstore_ps(p, tailmask(n), v); }
   static inline F set1(float x) { return _mm256_set1_ps(x); }
@@ -59,7 +63,6 @@ struct V {
 constexpr int MR = 6;
 constexpr int KC = 256;
 constexpr int MC = 144;
-constexpr int TB = 2;
 #define ISA_NAME "avx2"
 #include "kernels.inc"
 #undef ISA_NAME

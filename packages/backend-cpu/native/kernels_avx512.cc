@@ -25,6 +25,10 @@ struct V {
   static inline __mmask16 tailmask(int64_t n) { return (__mmask16)((1u << n) - 1u); }
   static inline F load(const float* p) { return _mm512_loadu_ps(p); }
   static inline void store(float* p, F v) { _mm512_storeu_ps(p, v); }
+  /// Store that bypasses the cache (p aligned to the vector size); for rows not read again soon.
+  static inline void stream(float* p, F v) { _mm512_stream_ps(p, v); }
+  /// Orders earlier streaming stores before whatever the thread does next (the pool hand-off).
+  static inline void stream_fence() { _mm_sfence(); }
   static inline F loadn(const float* p, int64_t n) { return _mm512_maskz_loadu_ps(tailmask(n), p); }
   static inline void storen(float* p, F v, int64_t n) { _mm512_mask_storeu_ps(p, tailmask(n), v); }
   static inline F set1(float x) { return _mm512_set1_ps(x); }
@@ -59,7 +63,6 @@ struct V {
 constexpr int MR = 12;
 constexpr int KC = 256;
 constexpr int MC = 144;
-constexpr int TB = 4;
 #define ISA_NAME "avx512"
 #include "kernels.inc"
 #undef ISA_NAME

@@ -14,6 +14,10 @@ struct V {
   typedef int32_t I __attribute__((vector_size(64)));
   static inline F load(const float* p) { F v; std::memcpy(&v, p, sizeof v); return v; }
   static inline void store(float* p, F v) { std::memcpy(p, &v, sizeof v); }
+  /// Store that bypasses the cache (p aligned to the vector size); for rows not read again soon.
+  static inline void stream(float* p, F v) { std::memcpy(p, &v, sizeof v); }
+  /// Orders earlier streaming stores before whatever the thread does next (the pool hand-off).
+  static inline void stream_fence() {}
   static inline F loadn(const float* p, int64_t n) { F v = {}; std::memcpy(&v, p, (size_t)n * 4); return v; }
   static inline void storen(float* p, F v, int64_t n) { std::memcpy(p, &v, (size_t)n * 4); }
   static inline F set1(float x) { return F{} + x; }
@@ -58,7 +62,6 @@ struct V {
 constexpr int MR = 4;
 constexpr int KC = 256;
 constexpr int MC = 128;
-constexpr int TB = 2;
 #define ISA_NAME "portable"
 #include "kernels.inc"
 #undef ISA_NAME
