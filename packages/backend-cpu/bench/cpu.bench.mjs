@@ -65,10 +65,11 @@ async function timeit(fn, { min = 5, max = 50, budget = quick ? 0.5 : 1.5, warm 
 }
 
 /**
- * Median seconds per call of two functions measured alternately (a, b, a, b, ...), so that load from
- * other processes on a shared machine hits both sides alike.
+ * Median seconds per call of two functions measured in alternating blocks (a a a a, b b b b, ...),
+ * so that load from other processes on a shared machine hits both sides alike. The first call of
+ * each block is not counted: whichever side ran last has its weights in cache.
  */
-async function timePair(fa, fb, { min = 7, max = 60, budget = quick ? 1 : 3, warm = 2 } = {}) {
+async function timePair(fa, fb, { min = 8, max = 60, budget = quick ? 1 : 3, warm = 2, block = 4 } = {}) {
   for (let i = 0; i < warm; i++) {
     await fa();
     await fb();
@@ -76,13 +77,16 @@ async function timePair(fa, fb, { min = 7, max = 60, budget = quick ? 1 : 3, war
   const ta = [];
   const tb = [];
   const start = performance.now();
+  const runBlock = async (fn, into) => {
+    for (let i = 0; i < block; i++) {
+      const a = performance.now();
+      await fn();
+      if (i > 0) into.push((performance.now() - a) / 1000);
+    }
+  };
   while (ta.length < min || (ta.length < max && (performance.now() - start) / 1000 < budget)) {
-    let a = performance.now();
-    await fa();
-    ta.push((performance.now() - a) / 1000);
-    a = performance.now();
-    await fb();
-    tb.push((performance.now() - a) / 1000);
+    await runBlock(fa, ta);
+    await runBlock(fb, tb);
   }
   return [median(ta), median(tb)];
 }
@@ -99,12 +103,18 @@ async function timePerCall(fn, { per = 200, batches = quick ? 9 : 25 } = {}) {
   return median(times);
 }
 
+/**
+ * onnxruntime's intra-op workers spin while idle; on 2 cores they kept stealing our next calls'
+ * cores for many calls (measured: our 4.5 ms GEMM took 8-10 ms after ORT runs). With spinning
+ * off, ORT's own times were unchanged (5.3-6 ms before and after), so the comparison stays fair.
+ */
 async function ortSession(bytes, threads) {
   return ort.InferenceSession.create(bytes, {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionProviders: ['cpu'],
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   });
 }
 

@@ -237,13 +237,25 @@ void Job::linear() {
   const int64_t nSplit = std::min<int64_t>(nP, std::max<int64_t>(1, (want + mBlocks - 1) / mBlocks));
   const int64_t per = (nP + nSplit - 1) / nSplit;
   const int64_t nSplitReal = (nP + per - 1) / per;
-  const int64_t need = kt->gemm_scratch();
+  // A is packed once per m-block: up front into a shared buffer when several tasks split one
+  // m-block's columns, otherwise by the task itself.
+  const int64_t aSize = kt->packed_a_size(K);
+  float* shared = nSplitReal > 1 ? alloc_floats((size_t)(mBlocks * aSize)) : nullptr;  // recycled, not zeroed
+  if (shared)
+    pfor(mBlocks, [&](int64_t mb) { kt->pack_a(g.x, K, mb * kt->mc, std::min(M, (mb + 1) * kt->mc), shared + mb * aSize); });
   pfor(mBlocks * nSplitReal, [&](int64_t t) {
     const int64_t mb = t / nSplitReal, ns = t % nSplitReal;
     const int64_t m0 = mb * kt->mc, m1 = std::min(M, m0 + kt->mc);
     const int64_t p0 = ns * per, p1 = std::min(nP, p0 + per);
-    kt->gemm_tile(&g, m0, m1, p0, p1, scratch(need));
+    const float* apack = shared ? shared + mb * aSize : nullptr;
+    if (!apack) {
+      float* own = scratch(aSize);
+      kt->pack_a(g.x, K, m0, m1, own);
+      apack = own;
+    }
+    kt->gemm_tile(&g, m0, m1, p0, p1, apack);
   });
+  if (shared) free_floats(shared, (size_t)(mBlocks * aSize));
 }
 
 /// FFF work arrays, kept per calling thread so repeated calls do not fault fresh pages in.

@@ -57,11 +57,12 @@ struct AttnArgs {
 struct KernelTable {
   const char* isa;
   int64_t nr, kc, mc, mr;
-  /// Scratch floats one gemm task needs (packed A block).
-  int64_t (*gemm_scratch)();
+  /// Floats of one packed m-block of A (mc rows, all of K).
+  int64_t (*packed_a_size)(int64_t K);
+  void (*pack_a)(const float* x, int64_t K, int64_t m0, int64_t m1, float* out);
   void (*pack_b)(const float* w, int64_t N, int64_t K, float* out);
-  /// Rows [m0, m1) (m1 - m0 <= mc), panels [p0, p1).
-  void (*gemm_tile)(const GemmArgs* a, int64_t m0, int64_t m1, int64_t p0, int64_t p1, float* scratch);
+  /// Rows [m0, m1) (m1 - m0 <= mc, packed by pack_a into apack), panels [p0, p1).
+  void (*gemm_tile)(const GemmArgs* a, int64_t m0, int64_t m1, int64_t p0, int64_t p1, const float* apack);
   /// FFF phases (see kernels.inc): the top levels of rows [r0, r1); then, per bucket of n tokens
   /// that reached the same subtree of tree k, the subtree's levels and (when y is set) the outputs.
   void (*fff_top)(const FffArgs* a, int64_t r0, int64_t r1);
