@@ -11,6 +11,9 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "kernels_api.h"
 #include "pool.h"
@@ -68,7 +71,18 @@ struct BufferCache {
         return p;
       }
     }
-    return std::aligned_alloc(64, bytes);
+    return fresh(bytes);
+  }
+  /// Large buffers get 2 MiB alignment and ask for transparent huge pages: the FFF kernel reads
+  /// weight and activation rows in tree order, and 4 KiB pages made most of those reads TLB misses.
+  static void* fresh(size_t bytes) {
+    constexpr size_t kHuge = size_t(2) << 20;
+    if (bytes < 2 * kHuge) return std::aligned_alloc(64, bytes);
+    void* p = std::aligned_alloc(kHuge, (bytes + kHuge - 1) / kHuge * kHuge);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (p) madvise(p, (bytes + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);
+#endif
+    return p;
   }
   void put(void* p, size_t bytes) {
     if (!p) return;
