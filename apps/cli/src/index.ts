@@ -24,6 +24,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stderr(`ultrafastbert: unknown command '${name}'\n\n${help()}`);
     return 2;
   }
+  // `--help` anywhere before a `--` separator shows the command's usage instead of running it.
+  const beforeSeparator = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (beforeSeparator.includes('--help') || beforeSeparator.includes('-h')) {
+    io.stdout(`${cmd.usage}\n`);
+    return 0;
+  }
   try {
     const parsed = parseArgs({
       args: rest,

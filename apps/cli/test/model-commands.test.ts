@@ -156,6 +156,16 @@ describe('init and the pipelines', () => {
 });
 
 describe('bad usage', () => {
+  it('--help on any command prints its usage and exits 0 without running it', async () => {
+    for (const cmd of ['init', 'fill-mask', 'forward']) {
+      const r = await run(cmd, '--help');
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: ultrafastbert ${cmd} `));
+      expect(r.stderr).toBe('');
+    }
+    // after `--` it is text, not a flag
+    expect((await run('fill-mask', '--model', join(tmp, 'nope'), '--', '--help')).code).toBe(1);
+  });
   it('a missing option prints the usage and exits 2', async () => {
     const r = await run('forward', '--input', 'x');
     expect(r.code).toBe(2);
