@@ -37,8 +37,8 @@ struct FffArgs {
   int32_t* paths;     // [rows, trees, depth+1] or null
   int64_t rows, in, out;
   int64_t depth, trees, nodes;
-  int64_t split;
-  bool stream;    // y is too large to stay in cache: write it with non-temporal stores  // levels [0, split) are walked per token (fff_top), the rest per subtree bucket (fff_sub)
+  int64_t split;  // levels [0, split) are walked in token order (fff_top), the rest per subtree bucket (fff_sub)
+  bool stream;    // y is too large to stay in cache: write it with non-temporal stores
   // Work arrays owned by the caller, [rows, trees * (depth+1)]: logits (then activations) and the
   // visited node's global row (tree * nodes + node); [rows, trees]: each token's current node.
   float* logit;
