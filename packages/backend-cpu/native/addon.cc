@@ -328,7 +328,10 @@ void Job::fff(bool route) {
     // Trees run one after another: tree k's output continues tree k-1's sum in y.
     pfor(nb, [&](int64_t b) {
       const int64_t s = start[(size_t)b], n = start[(size_t)b + 1] - s;
-      if (n > 0) kt->fff_sub(&a, k, order + s, n);
+      if (n == 0) return;
+      int32_t* toks = order + s;
+      kt->fff_sub(&a, k, toks, n);
+      if (!route) kt->fff_out(&a, k, toks, n);
     });
   }
   if (route) {

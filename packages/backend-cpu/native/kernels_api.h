@@ -64,9 +64,10 @@ struct KernelTable {
   /// Rows [m0, m1) (m1 - m0 <= mc, packed by pack_a into apack), panels [p0, p1).
   void (*gemm_tile)(const GemmArgs* a, int64_t m0, int64_t m1, int64_t p0, int64_t p1, const float* apack);
   /// FFF phases (see kernels.inc): the top levels of rows [r0, r1); then, per bucket of n tokens
-  /// that reached the same subtree of tree k, the subtree's levels and (when y is set) the outputs.
+  /// that reached the same subtree of tree k, the subtree's levels, and the output rows.
   void (*fff_top)(const FffArgs* a, int64_t r0, int64_t r1);
   void (*fff_sub)(const FffArgs* a, int64_t k, const int32_t* toks, int64_t n);
+  void (*fff_out)(const FffArgs* a, int64_t k, const int32_t* toks, int64_t n);
   int64_t (*attn_scratch)(const AttnArgs* a);
   /// (batch, head) pairs [t0, t1).
   void (*attention)(const AttnArgs* a, int64_t t0, int64_t t1, float* scratch);
