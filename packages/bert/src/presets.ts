@@ -15,6 +15,9 @@ export interface PresetShape {
   classifierHeadDim?: number;
 }
 
+/** The shape every tiny preset shares: 2 layers of width 64, small enough for tests. */
+const TINY = { layers: 2, hidden: 64, heads: 4, vocab: 512, maxSeqLength: 64 } as const;
+
 export const PRESETS = {
   /** The released UltraFastBERT-1x11-long: 16 layers, 768 hidden, 12 heads, one FFF tree of depth 11 (~755 MB). */
   'ultrafastbert-1x11-long': {
@@ -38,29 +41,17 @@ export const PRESETS = {
   },
   /** Small models for tests and examples. */
   'tiny-fff': {
-    layers: 2,
-    hidden: 64,
-    heads: 4,
-    vocab: 512,
-    maxSeqLength: 64,
+    ...TINY,
     ffn: { type: 'fff', depth: 5, trees: 2 },
     head: 'mlm',
   },
   'tiny-dense': {
-    layers: 2,
-    hidden: 64,
-    heads: 4,
-    vocab: 512,
-    maxSeqLength: 64,
+    ...TINY,
     ffn: { type: 'ff', width: 256 },
     head: 'mlm',
   },
   'tiny-cls': {
-    layers: 2,
-    hidden: 64,
-    heads: 4,
-    vocab: 512,
-    maxSeqLength: 64,
+    ...TINY,
     ffn: { type: 'fff', depth: 5, trees: 2 },
     head: 'classification',
     numLabels: 3,
