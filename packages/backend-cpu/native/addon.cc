@@ -246,8 +246,14 @@ void Job::linear() {
   auto pk = packed_weight(*in[1], kt, N, K);
   GemmArgs g{in[0]->p, &pk->desc, bias, y, M, (int)act};
   const int64_t nP = pk->desc.nPanels;
-  const int64_t mBlocks = (M + kt->mc - 1) / kt->mc;
-  const int64_t want = parallel ? (int64_t)ctx->threads * 4 : 1;
+  // Row blocks of at most mc rows, as many as a multiple of the thread count and equal in size
+  // (M=1024 was 7 blocks of 144 and one of 16: a thread idled for an eighth of the call).
+  const int64_t threads = parallel ? (int64_t)ctx->threads : 1;
+  int64_t mBlocks = (M + kt->mc - 1) / kt->mc;
+  if (mBlocks > 1) mBlocks = (mBlocks + threads - 1) / threads * threads;
+  const int64_t mc = std::min<int64_t>(kt->mc, ((M + mBlocks - 1) / mBlocks + kt->mr - 1) / kt->mr * kt->mr);
+  mBlocks = (M + mc - 1) / mc;
+  const int64_t want = threads * 4;
   const int64_t nSplit = std::min<int64_t>(nP, std::max<int64_t>(1, (want + mBlocks - 1) / mBlocks));
   const int64_t per = (nP + nSplit - 1) / nSplit;
   const int64_t nSplitReal = (nP + per - 1) / per;
@@ -256,10 +262,10 @@ void Job::linear() {
   const int64_t aSize = kt->packed_a_size(K);
   float* shared = nSplitReal > 1 ? alloc_floats((size_t)(mBlocks * aSize)) : nullptr;  // recycled, not zeroed
   if (shared)
-    pfor(mBlocks, [&](int64_t mb) { kt->pack_a(g.x, K, mb * kt->mc, std::min(M, (mb + 1) * kt->mc), shared + mb * aSize); });
+    pfor(mBlocks, [&](int64_t mb) { kt->pack_a(g.x, K, mb * mc, std::min(M, (mb + 1) * mc), shared + mb * aSize); });
   pfor(mBlocks * nSplitReal, [&](int64_t t) {
     const int64_t mb = t / nSplitReal, ns = t % nSplitReal;
-    const int64_t m0 = mb * kt->mc, m1 = std::min(M, m0 + kt->mc);
+    const int64_t m0 = mb * mc, m1 = std::min(M, m0 + mc);
     const int64_t p0 = ns * per, p1 = std::min(nP, p0 + per);
     const float* apack = shared ? shared + mb * aSize : nullptr;
     if (!apack) {

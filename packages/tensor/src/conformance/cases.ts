@@ -131,6 +131,8 @@ export function conformanceCases(): OpCase[] {
     ['B1 S1', 1, 1, 1, 4, false],
     ['B3 S7 4 heads unmasked', 3, 7, 4, 8, false],
     ['B2 S9 3 heads masked', 2, 9, 3, 5, true],
+    // BERT-sized heads: the widest vector blocks of a SIMD kernel, and an odd row count
+    ['B2 S33 2 heads of 64 masked', 2, 33, 2, 64, true],
   ] as const) {
     const H = heads * hd;
     const inputs: Record<string, HostTensor> = { qkv: rand(rng, [B, S, 3 * H]) };
