@@ -1,3 +1,5 @@
+import { cpAt } from '../unicode.js';
+
 /**
  * A normalised string and its alignment to the original text.
  *
@@ -65,16 +67,8 @@ export function mapChars(n: NormalizedString, map: (cp: number) => string | unde
   let sameLength = true;
   let changed = false;
   for (let i = 0; i < len; ) {
-    const c = s.charCodeAt(i);
-    let cp = c;
-    let w = 1;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        w = 2;
-      }
-    }
+    const cp = cpAt(s, i);
+    const w = cp > 0xffff ? 2 : 1;
     const r = map(cp);
     if (r !== undefined) {
       changed = true;
@@ -92,16 +86,8 @@ export function mapChars(n: NormalizedString, map: (cp: number) => string | unde
   const en = new Int32Array(out.length);
   let o = 0;
   for (let i = 0; i < len; ) {
-    const c = s.charCodeAt(i);
-    let cp = c;
-    let w = 1;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        w = 2;
-      }
-    }
+    const cp = cpAt(s, i);
+    const w = cp > 0xffff ? 2 : 1;
     const r = map(cp);
     const k = r === undefined ? w : r.length;
     fillAlign(st, en, o, k, startOf(n, i), endOf(n, i + w - 1));
