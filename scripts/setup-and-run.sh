@@ -24,5 +24,5 @@ if [ ! -f "$model_dir/model.safetensors" ]; then
   ufb_log "pnpm ultrafastbert init --config ultrafastbert-1x11-long --out $model_dir"
   pnpm --silent ultrafastbert init --config ultrafastbert-1x11-long --out "$model_dir"
 fi
-ufb_log "pnpm ultrafastbert fill-mask --model $model_dir --backend cpu"
+ufb_log "pnpm ultrafastbert fill-mask --model $model_dir --backend cpu (random weights: the predictions mean nothing; the full 16-layer model runs end to end)"
 pnpm --silent ultrafastbert fill-mask --model "$model_dir" --backend cpu --top-k 3 "the cat sat on the <mask> ."
