@@ -323,7 +323,11 @@ void Job::fff(bool route) {
   const bool wasParallel = parallel;
   parallel = parallel && rows >= 16;  // waking the pool costs more than a few tokens' work
   std::vector<int64_t> start((size_t)(nb + 1)), fill((size_t)nb);
-  prange(rows, 16, [&](int64_t r0, int64_t r1) { kt->fff_top(&a, r0, r1); });
+  // Tasks are small (~256 tokens, ~0.1 ms) and dealt out dynamically: on a shared machine one core
+  // is often slowed for a while, and a coarse split left the other idle at each phase's end.
+  const int64_t grain = std::max<int64_t>(16, std::min<int64_t>(256, rows / (8 * ctx->threads)));
+  pfor((rows + grain - 1) / grain, [&](int64_t i) { kt->fff_top(&a, i * grain, std::min(rows, (i + 1) * grain)); });
+  std::vector<std::pair<int64_t, int64_t>> tasks;  // (first, count) of a piece of one bucket
   for (int64_t k = 0; k < K; ++k) {
     // stable counting sort of the tokens by the subtree they reached in tree k
     std::fill(start.begin(), start.end(), 0);
@@ -331,11 +335,19 @@ void Job::fff(bool route) {
     for (int64_t b = 0; b < nb; ++b) start[(size_t)b + 1] += start[(size_t)b];
     for (int64_t b = 0; b < nb; ++b) fill[(size_t)b] = start[(size_t)b];
     for (int64_t t = 0; t < rows; ++t) order[fill[(size_t)(a.cur[t * K + k] - (nb - 1))]++] = (int32_t)t;
+    // Buckets are cut into pieces of at most `cap` tokens, so a skewed router (most tokens in one
+    // subtree) still keeps every thread busy, and the largest pieces go first so the phase ends
+    // with small ones. A piece still reads its subtree's rows once for all its tokens.
+    const int64_t cap = std::max<int64_t>(64, rows / (4 * ctx->threads));
+    tasks.clear();
+    for (int64_t b = 0; b < nb; ++b)
+      for (int64_t s = start[(size_t)b]; s < start[(size_t)b + 1]; s += cap)
+        tasks.emplace_back(s, std::min(cap, start[(size_t)b + 1] - s));
+    std::stable_sort(tasks.begin(), tasks.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
     // Trees run one after another: tree k's output continues tree k-1's sum in y.
-    pfor(nb, [&](int64_t b) {
-      const int64_t s = start[(size_t)b], n = start[(size_t)b + 1] - s;
-      if (n == 0) return;
-      int32_t* toks = order + s;
+    pfor((int64_t)tasks.size(), [&](int64_t i) {
+      int32_t* toks = order + tasks[(size_t)i].first;
+      const int64_t n = tasks[(size_t)i].second;
       kt->fff_sub(&a, k, toks, n);
       if (!route) kt->fff_out(&a, k, toks, n);
     });

@@ -46,6 +46,34 @@ describe.each(availableIsas())('fff schedule (%s)', (isa) => {
     }
   });
 
+  it('splits a bucket that holds every token (a skewed router) without changing any bits', async () => {
+    const b = await cpuBackend({ isa, threads: 2, syncWorkLimit: 0 });
+    made.push(b);
+    const ref = new ReferenceBackend();
+    const depth = 5;
+    const rows = (2 << depth) - 1;
+    const big = new Float32Array(rows).fill(50); // every logit > 0: every token takes the rightmost path
+    const make = (be: CpuBackend | ReferenceBackend) => ({
+      ...weights(be, depth, 1, 40),
+      bIn: tensor(be, big, [rows]),
+    });
+    const w = make(b);
+    const xs = seeded(3000 * IN, 26);
+    const got = await (await ops.fff(tensor(b, xs, [3000, IN]), w, { depth, trees: 1 })).data();
+    const want = await (await ops.fff(tensor(ref, xs, [3000, IN]), make(ref), { depth, trees: 1 })).data();
+    const c = compareArrays(got, want, { abs: 2e-5, rel: 2e-5 });
+    expect(c.ok, c.message).toBe(true);
+    const paths = await (await ops.fffRoute(tensor(b, xs, [3000, IN]), w, { depth, trees: 1 })).data();
+    const rightmost = Array.from({ length: depth + 1 }, (_, l) => (2 << l) - 2);
+    expect(Array.from(paths.subarray(2999 * (depth + 1)))).toEqual(rightmost);
+    for (const t of [0, 1500, 2999]) {
+      const one = await (
+        await ops.fff(tensor(b, xs.subarray(t * IN, (t + 1) * IN), [1, IN]), w, { depth, trees: 1 })
+      ).data();
+      expect(sameBits(one, got.subarray(t * 40, (t + 1) * 40)), `row ${t}`).toBe(true);
+    }
+  });
+
   // 5500 x 770 floats = 16.9 MB: past the streaming threshold; 770 is not a multiple of any vector
   // width, so rows alternate between aligned (streamed) and unaligned (plain stores).
   for (const [trees, out] of [
