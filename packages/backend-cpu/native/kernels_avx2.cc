@@ -27,6 +27,12 @@ struct V {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
   }
   static inline F load(const float* p) { return _mm256_loadu_ps(p); }
+  /// Forces v into a register: a value loaded once and used by several FMAs is not re-loaded by
+  /// each (GCC folds such loads into memory operands).
+  static inline F keep(F v) {
+    __asm__("" : "+x"(v));
+    return v;
+  }
   static inline void store(float* p, F v) { _mm256_storeu_ps(p, v); }
   /// Store that bypasses the cache (p aligned to the vector size); for rows not read again soon.
   static inline void stream(float* p, F v) { _mm256_stream_ps(p, v); }

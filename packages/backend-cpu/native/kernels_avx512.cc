@@ -24,6 +24,11 @@ struct V {
   using M = __mmask16;
   static inline __mmask16 tailmask(int64_t n) { return (__mmask16)((1u << n) - 1u); }
   static inline F load(const float* p) { return _mm512_loadu_ps(p); }
+  /// Forces v into a register (see kernels_avx2.cc).
+  static inline F keep(F v) {
+    __asm__("" : "+v"(v));
+    return v;
+  }
   static inline void store(float* p, F v) { _mm512_storeu_ps(p, v); }
   /// Store that bypasses the cache (p aligned to the vector size); for rows not read again soon.
   static inline void stream(float* p, F v) { _mm512_stream_ps(p, v); }

@@ -13,6 +13,7 @@ struct V {
   typedef float F __attribute__((vector_size(64)));
   typedef int32_t I __attribute__((vector_size(64)));
   static inline F load(const float* p) { F v; std::memcpy(&v, p, sizeof v); return v; }
+  static inline F keep(F v) { return v; }
   static inline void store(float* p, F v) { std::memcpy(p, &v, sizeof v); }
   /// Store that bypasses the cache (p aligned to the vector size); for rows not read again soon.
   static inline void stream(float* p, F v) { std::memcpy(p, &v, sizeof v); }
