@@ -24,7 +24,7 @@ namespace {
 
 // ----------------------------------------------------------------------------- storage
 
-float* alloc_floats(size_t n);
+float* alloc_floats(size_t n, bool huge = true);
 void free_floats(float* p, size_t n);
 
 struct Packed {
@@ -61,7 +61,7 @@ struct BufferCache {
   std::unordered_map<size_t, std::vector<void*>> free;
   size_t cached = 0;
   static constexpr size_t kLimit = size_t(1) << 30;  // keep at most 1 GiB of idle buffers
-  void* get(size_t bytes) {
+  void* get(size_t bytes, bool huge) {
     {
       std::lock_guard<std::mutex> lk(mu);
       auto it = free.find(bytes);
@@ -72,13 +72,16 @@ struct BufferCache {
         return p;
       }
     }
-    return fresh(bytes);
+    return fresh(bytes, huge);
   }
   /// Large buffers get 2 MiB alignment and ask for transparent huge pages: the FFF kernel reads
-  /// weight and activation rows in tree order, and 4 KiB pages made most of those reads TLB misses.
-  static void* fresh(size_t bytes) {
+  /// activation rows in bucket order, and 4 KiB pages made most of those reads TLB misses.
+  /// Uploads do not ask (huge = false): a huge page's first touch cost 0.3-5 GB/s on a VM (the host
+  /// backs 2 MiB at a time) against a steady ~1.4 GB/s for 4 KiB pages, which made model loads
+  /// swing by a second; weights are touched once and their rows are hot in cache when used.
+  static void* fresh(size_t bytes, bool huge) {
     constexpr size_t kHuge = size_t(2) << 20;
-    if (bytes < 2 * kHuge) return std::aligned_alloc(64, bytes);
+    if (!huge || bytes < 2 * kHuge) return std::aligned_alloc(64, bytes);
     void* p = std::aligned_alloc(kHuge, (bytes + kHuge - 1) / kHuge * kHuge);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (p) madvise(p, (bytes + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);
@@ -103,7 +106,7 @@ BufferCache& buffer_cache() {
   return *c;
 }
 
-float* alloc_floats(size_t n) { return static_cast<float*>(buffer_cache().get(alloc_bytes(n))); }
+float* alloc_floats(size_t n, bool huge) { return static_cast<float*>(buffer_cache().get(alloc_bytes(n), huge)); }
 void free_floats(float* p, size_t n) { buffer_cache().put(p, alloc_bytes(n)); }
 
 struct Buf {
@@ -111,7 +114,7 @@ struct Buf {
   size_t n = 0;  // elements (f32 or i32, 4 bytes each)
   std::mutex packMu;
   std::shared_ptr<Packed> packed;  // cached packed form when used as a linear weight (tensors are immutable)
-  explicit Buf(size_t count) : n(count) { p = alloc_floats(count); }
+  explicit Buf(size_t count, bool huge = true) : n(count) { p = alloc_floats(count, huge); }
   ~Buf() { free_floats(p, n); }
   Buf(const Buf&) = delete;
   Buf& operator=(const Buf&) = delete;
@@ -681,7 +684,7 @@ Napi::Value Upload(const Napi::CallbackInfo& info) {
   if (t != napi_float32_array && t != napi_int32_array)
     return throw_error(env, "E_INVALID_ARGUMENT", "upload: Float32Array or Int32Array expected");
   const size_t n = ta.ElementLength();
-  auto b = std::make_shared<Buf>(n);
+  auto b = std::make_shared<Buf>(n, false);
   if (!b->p) return throw_error(env, "E_OUT_OF_MEMORY", "upload: cannot allocate " + std::to_string(n * 4) + " bytes");
   const uint8_t* src = static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
   if (n) std::memcpy(b->p, src, n * 4);

@@ -49,6 +49,17 @@ describe('FFFLayer', () => {
   it('toNodeMajor transposes [out, nodes] to [nodes, out]', () => {
     expect(Array.from(toNodeMajor(Float32Array.from([1, 2, 3, 4, 5, 6]), 2, 3))).toEqual([1, 4, 2, 5, 3, 6]);
   });
+
+  it('toNodeMajor is exact across tile edges (sizes not multiples of the tile)', () => {
+    const out = 37;
+    const nodes = 63;
+    const w = Float32Array.from({ length: out * nodes }, (_, i) => i);
+    const t = toNodeMajor(w, out, nodes);
+    for (let n = 0; n < nodes; n++)
+      for (let o = 0; o < out; o++)
+        if (t[n * out + o] !== w[o * nodes + n]) expect.fail(`node ${n} out ${o}`);
+    expect(t.length).toBe(w.length);
+  });
 });
 
 describe('DenseFF', () => {
