@@ -7,7 +7,13 @@ import { CheckpointError } from './errors.js';
 export interface TensorSource {
   readonly names: readonly string[];
   entry(name: string): { dtype: string; shape: readonly number[] };
-  readFloat32(name: string): Promise<Float32Array>;
+  /**
+   * One tensor as float32. A source that reads from disk may land the data in `scratch` (when it
+   * fits) and return a view into it; the loader uploads such a view before reusing the scratch.
+   */
+  readFloat32(name: string, scratch?: ArrayBuffer): Promise<Float32Array>;
+  /** Bytes [start, start + length) of a tensor as stored (disk sources: to walk big tensors in pieces). */
+  readBytes?(name: string, start: number, length: number, scratch?: ArrayBuffer): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
 

@@ -5,8 +5,12 @@ import {
   disposeAll,
   fromHost,
   type HostTensor,
+  isSafetensorsDType,
   ops,
+  SAFETENSORS_DTYPES,
   ShapeError,
+  shapesEqual,
+  sizeOf,
   type Tensor,
 } from '@ultrafastbert/tensor';
 import { DECODER, type TensorSource, validateCheckpoint, WORD_EMBEDDING } from './checkpoint.js';
@@ -84,8 +88,20 @@ export class BertModel {
     const names = new Set(src.names);
     const uploaded: Array<{ dispose(): void }> = [];
     const shapeOf = (name: string) => src.entry(name).shape;
+    // Layer tensors are read into three reused buffers and uploaded at once (backends copy on
+    // upload): touching fresh memory for every tensor was a third of a 755 MB load. Larger tensors
+    // (the embedding) do not fit and are read into fresh memory.
+    const bytes = Math.max(
+      0,
+      ...src.names.filter((n) => n.startsWith('encoder.layers.')).map((n) => 4 * sizeOf(shapeOf(n))),
+    );
+    const [s0, s1, s2] = [0, 1, 2].map(() => new ArrayBuffer(bytes));
     const up = async (name: string): Promise<Tensor> => {
-      const t = fromHost(backend, { dtype: 'f32', shape: shapeOf(name), data: await src.readFloat32(name) });
+      const t = fromHost(backend, {
+        dtype: 'f32',
+        shape: shapeOf(name),
+        data: await src.readFloat32(name, s0),
+      });
       uploaded.push(t);
       return t;
     };
@@ -99,7 +115,7 @@ export class BertModel {
       const embName = names.has(WORD_EMBEDDING) ? WORD_EMBEDDING : DECODER;
       const wordEmbedding = await up(embName);
       if (names.has(WORD_EMBEDDING) && names.has(DECODER) && config.head === 'mlm')
-        await checkTied(src, source);
+        await checkTied(src, source, s0, s1);
       const layers: Layer[] = [];
       for (let i = 0; i < config.numLayers; i++) {
         const p = `encoder.layers.${i}.`;
@@ -114,17 +130,18 @@ export class BertModel {
               ? FFFLayer.fromWeights(
                   { inputWidth: H, outputWidth: H, depth: config.ffn.depth, trees: config.ffn.trees },
                   {
-                    linearInWeight: await src.readFloat32(`${p}ffn.linear_in.weight`),
+                    linearInWeight: await src.readFloat32(`${p}ffn.linear_in.weight`, s0),
                     linearInBias: await src.readFloat32(`${p}ffn.linear_in.bias`),
-                    linearOutWeight: await src.readFloat32(`${p}ffn.linear_out.weight`),
+                    linearOutWeight: await src.readFloat32(`${p}ffn.linear_out.weight`, s1),
                   },
                   backend,
+                  s2,
                 )
               : DenseFF.fromWeights(
                   { inputWidth: H, hiddenWidth: config.ffn.width, outputWidth: H, bias: false },
                   {
-                    denseInWeight: await src.readFloat32(`${p}ffn.dense_in.weight`),
-                    denseOutWeight: await src.readFloat32(`${p}ffn.dense_out.weight`),
+                    denseInWeight: await src.readFloat32(`${p}ffn.dense_in.weight`, s0),
+                    denseOutWeight: await src.readFloat32(`${p}ffn.dense_out.weight`, s1),
                   },
                   backend,
                 ),
@@ -334,26 +351,39 @@ export class BertModel {
 }
 
 /**
- * Tied weights stored twice: make sure they really are the same before using one. Equal bits
- * settle it at once (the usual case: ~25 ms for 23M values, where the element-wise comparison
- * took ~180 ms plus a readback); otherwise the comparison decides and names the difference.
- * Both copies are read here, so neither outlives the check (peak memory during a load).
+ * Tied weights stored twice: make sure they really are the same before using one. Equal bytes
+ * settle it (the usual case), compared a piece at a time through the loader's scratch buffers
+ * when the source reads from disk, so two 94 MB copies are never held at once; otherwise, or
+ * when the bytes differ, the element-wise comparison decides and names the difference.
  */
-async function checkTied(src: TensorSource, source: string): Promise<void> {
-  const x = await src.readFloat32(DECODER);
-  const y = await src.readFloat32(WORD_EMBEDDING);
-  const cmp = sameBits(x, y) ? { ok: true, message: '' } : compareArrays(x, y);
+async function checkTied(src: TensorSource, source: string, a: ArrayBuffer, b: ArrayBuffer): Promise<void> {
+  const [x, y] = [src.entry(DECODER), src.entry(WORD_EMBEDDING)];
+  if (src.readBytes && x.dtype === y.dtype && isSafetensorsDType(x.dtype) && a.byteLength > 0) {
+    const total = sizeOf(x.shape) * SAFETENSORS_DTYPES[x.dtype].size;
+    let same = shapesEqual(x.shape, y.shape);
+    for (let at = 0; same && at < total; at += a.byteLength) {
+      const n = Math.min(a.byteLength, total - at);
+      same = sameBytes(await src.readBytes(DECODER, at, n, a), await src.readBytes(WORD_EMBEDDING, at, n, b));
+    }
+    if (same) return;
+  }
+  const [dx, dy] = [await src.readFloat32(DECODER), await src.readFloat32(WORD_EMBEDDING)];
+  const cmp = sameBytes(bytesOf(dx), bytesOf(dy)) ? { ok: true, message: '' } : compareArrays(dx, dy);
   if (!cmp.ok)
     throw new CheckpointError(source, [
       `'${DECODER}' and '${WORD_EMBEDDING}' are tied but differ: ${cmp.message}`,
     ]);
 }
 
-/** Whether two float arrays hold the same bit patterns (a fast exact check before a tolerant one). */
-function sameBits(a: Float32Array, b: Float32Array): boolean {
+const bytesOf = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** Whether two byte arrays are equal (compared four bytes at a time where both are aligned). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  const x = new Int32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Int32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  const n4 = a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 ? a.length >> 2 : 0;
+  const x = new Int32Array(a.buffer, a.byteOffset, n4);
+  const y = new Int32Array(b.buffer, b.byteOffset, n4);
+  for (let i = 0; i < n4; i++) if (x[i] !== y[i]) return false;
+  for (let i = n4 * 4; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

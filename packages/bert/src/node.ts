@@ -38,7 +38,8 @@ export function directoryReader(dir: string): CheckpointReader {
       return {
         names: reader.names,
         entry: (n) => reader.entry(n),
-        readFloat32: (n) => reader.readFloat32(n),
+        readFloat32: (n, scratch) => reader.readFloat32(n, scratch),
+        readBytes: (n, start, length, scratch) => reader.readBytes(n, start, length, scratch),
         close: () => reader.close(),
       };
     },

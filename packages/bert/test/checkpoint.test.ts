@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ReferenceBackend, SafetensorsError, serializeSafetensors } from '@ultrafastbert/tensor';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +12,7 @@ import {
   randomCheckpoint,
   SequenceTooLongError,
 } from '../src/index.js';
+import { loadModel as loadModelFromDir } from '../src/node.js';
 
 type Tensors = ReturnType<typeof randomCheckpoint>['tensors'];
 
@@ -85,6 +89,33 @@ describe('checkpoint validation', () => {
       /'decoder.weight' and 'encoder.embedding.word_embedding.weight' are tied but differ: element 5/,
     );
     expect(backend.live).toBe(0);
+  });
+
+  it('checks tied copies on disk piece by piece: equal loads, a difference in any piece is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ufb-tied-'));
+    try {
+      const onDisk = async (mutate: (d: Float32Array) => void) => {
+        const f = files((t) => {
+          const d = t['decoder.weight']!;
+          t['decoder.weight'] = { ...d, data: d.data.slice() };
+          mutate(t['decoder.weight'].data as Float32Array);
+        });
+        for (const [name, body] of Object.entries(f)) writeFileSync(join(dir, name), body);
+        return loadModelFromDir(dir, { backend: new ReferenceBackend(), tokenizer: false });
+      };
+      (await onDisk(() => {})).dispose();
+      // the embedding is several scratch buffers long: first, middle and last element
+      const n = randomCheckpoint('tiny-fff', 1).tensors['decoder.weight']!.data.length;
+      for (const i of [0, n >> 1, n - 1]) {
+        await expect(
+          onDisk((d) => {
+            d[i]! += 1;
+          }),
+        ).rejects.toThrow(new RegExp(`tied but differ: element ${i}\\b`));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a truncated safetensors file with the tensor and offsets named', async () => {

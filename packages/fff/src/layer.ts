@@ -16,8 +16,17 @@ export class FFFLayer {
     private readonly wOut: Tensor,
   ) {}
 
-  /** Upload weights given in the original layout; linear_out is transposed once here. */
-  static fromWeights(config: FFFConfig, weights: FFFWeights, backend: Backend): FFFLayer {
+  /**
+   * Upload weights given in the original layout; linear_out is transposed once here (into
+   * `scratch` when it is large enough: the transposed copy is uploaded at once, so a loader can
+   * reuse one buffer for every layer instead of touching fresh memory for each).
+   */
+  static fromWeights(
+    config: FFFConfig,
+    weights: FFFWeights,
+    backend: Backend,
+    scratch?: ArrayBuffer,
+  ): FFFLayer {
     validateFFFConfig(config);
     checkFFFWeights(config, weights);
     const n = totalNodes(config);
@@ -27,7 +36,7 @@ export class FFFLayer {
       data: weights.linearInWeight,
     });
     const bIn = fromHost(backend, { dtype: 'f32', shape: [n], data: weights.linearInBias });
-    const nodeMajor = toNodeMajor(weights.linearOutWeight, config.outputWidth, n);
+    const nodeMajor = toNodeMajor(weights.linearOutWeight, config.outputWidth, n, scratch);
     const wOut = fromHost(backend, { dtype: 'f32', shape: [n, config.outputWidth], data: nodeMajor });
     return new FFFLayer(config, backend, wIn, bIn, wOut);
   }

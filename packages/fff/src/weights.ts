@@ -40,10 +40,18 @@ export function checkFFFWeights(c: FFFConfig, w: FFFWeights): void {
  * linear_out.weight [out, K*N] → node-major [K*N, out], so each visited node's output vector is
  * one contiguous row (what the CMM kernels stream). Done once at load, in 16×16 tiles: a plain
  * row-by-row transpose writes with a stride of `out` floats and took twice as long (~20 ms per
- * 768×4095 layer, 16 layers per checkpoint).
+ * 768×4095 layer, 16 layers per checkpoint). With `scratch` (large enough) the result is a
+ * view into it, valid until the caller reuses the scratch.
  */
-export function toNodeMajor(linearOutWeight: Float32Array, outputWidth: number, nodes: number): Float32Array {
-  const t = new Float32Array(linearOutWeight.length);
+export function toNodeMajor(
+  linearOutWeight: Float32Array,
+  outputWidth: number,
+  nodes: number,
+  scratch?: ArrayBuffer,
+): Float32Array {
+  const n = linearOutWeight.length;
+  // Into the front of `scratch` when it fits (a loader that uploads the result at once reuses it).
+  const t = scratch && scratch.byteLength >= n * 4 ? new Float32Array(scratch, 0, n) : new Float32Array(n);
   const B = 16;
   for (let n0 = 0; n0 < nodes; n0 += B) {
     const n1 = Math.min(nodes, n0 + B);

@@ -15,13 +15,18 @@ import {
 } from './safetensors/header.js';
 import { type SafetensorsTensorInput, serializeSafetensors } from './safetensors/serialize.js';
 
-/** Reads exactly `length` bytes at `position`, or returns how many it got before end of file. */
+/**
+ * Reads exactly `length` bytes at `position`, or returns how many it got before end of file. Into
+ * the front of `scratch` when it is large enough, else into a fresh buffer.
+ */
 async function readAt(
   handle: FileHandle,
   length: number,
   position: number,
+  scratch?: ArrayBuffer,
 ): Promise<{ bytes: Uint8Array; got: number }> {
-  const bytes = new Uint8Array(length);
+  const bytes =
+    scratch && scratch.byteLength >= length ? new Uint8Array(scratch, 0, length) : new Uint8Array(length);
   let got = 0;
   while (got < length) {
     const { bytesRead } = await handle.read(bytes, got, length - got, position + got);
@@ -88,13 +93,18 @@ export class SafetensorsFileReader {
     return lookupEntry(this.header, name, this.path);
   }
 
-  /** The tensor in its own dtype (see `SafetensorsFile.raw`), read from disk now. */
-  async readRaw(name: string): Promise<RawArray> {
+  /**
+   * The tensor in its own dtype (see `SafetensorsFile.raw`), read from disk now. With `scratch`
+   * (large enough for the tensor's bytes) the result is a view into it, valid until the caller
+   * reuses the scratch: a loader that uploads each tensor as soon as it is read then touches one
+   * buffer instead of fresh memory for every tensor (first touch of fresh pages dominated loads).
+   */
+  async readRaw(name: string, scratch?: ArrayBuffer): Promise<RawArray> {
     const e = this.entry(name);
     if (this.handle === undefined) {
       throw new SafetensorsError('reader is closed', { source: this.path, tensor: name, offset: e.offset });
     }
-    const { bytes, got } = await readAt(this.handle, e.byteLength, e.offset);
+    const { bytes, got } = await readAt(this.handle, e.byteLength, e.offset, scratch);
     if (got < e.byteLength) {
       const { size } = await this.handle.stat();
       throw new SafetensorsError(
@@ -106,9 +116,49 @@ export class SafetensorsFileReader {
     return rawFromBytes(e, bytes);
   }
 
-  async readFloat32(name: string): Promise<Float32Array> {
+  /**
+   * Bytes [start, start + length) of a tensor's data as stored (any dtype), into `scratch` when
+   * it fits: for walking a big tensor in pieces without holding all of it.
+   */
+  async readBytes(name: string, start: number, length: number, scratch?: ArrayBuffer): Promise<Uint8Array> {
     const e = this.entry(name);
-    return float32FromRaw(e, await this.readRaw(name), this.path);
+    if (
+      !Number.isSafeInteger(start) ||
+      !Number.isSafeInteger(length) ||
+      start < 0 ||
+      length < 0 ||
+      start + length > e.byteLength
+    ) {
+      throw new SafetensorsError(
+        `byte range [${start}, ${start + length}) is outside the tensor's ${e.byteLength} bytes`,
+        {
+          source: this.path,
+          tensor: name,
+          offset: e.offset + Math.max(0, start),
+        },
+      );
+    }
+    if (this.handle === undefined) {
+      throw new SafetensorsError('reader is closed', { source: this.path, tensor: name, offset: e.offset });
+    }
+    const { bytes, got } = await readAt(this.handle, length, e.offset + start, scratch);
+    if (got < length) {
+      throw new SafetensorsError(
+        `file truncated: the tensor needs bytes up to ${e.offset + start + length}`,
+        {
+          source: this.path,
+          tensor: name,
+          offset: e.offset + start + got,
+        },
+      );
+    }
+    return bytes;
+  }
+
+  /** The tensor as float32 (see `float32FromRaw`); F32 data lands in `scratch` as for `readRaw`. */
+  async readFloat32(name: string, scratch?: ArrayBuffer): Promise<Float32Array> {
+    const e = this.entry(name);
+    return float32FromRaw(e, await this.readRaw(name, scratch), this.path);
   }
 
   async readInt32(name: string): Promise<Int32Array> {

@@ -111,6 +111,33 @@ describe('SafetensorsFileReader (lazy) and file helpers', () => {
     await reader.close(); // idempotent
   });
 
+  it('reads into a caller scratch buffer when it is large enough, else into fresh memory', async () => {
+    const path = join(dir, 'scratch.safetensors');
+    await writeSafetensorsFile(path, sample, { format: 'pt' });
+    const reader = await SafetensorsFileReader.open(path);
+    const scratch = new ArrayBuffer(64);
+    const w = await reader.readFloat32('w', scratch);
+    expect(w.buffer).toBe(scratch); // F32: a view, no copy
+    expect(Array.from(w)).toEqual([1, 2, 3, 4, 5, 6]);
+    const h = await reader.readFloat32('h', scratch); // F16: raw bytes in scratch, converted to fresh
+    expect(h.buffer).not.toBe(scratch);
+    expect(Array.from(h)).toEqual([1, -2]);
+    const piece = await reader.readBytes('w', 8, 12, scratch); // floats 2..4 of w, as stored
+    expect(piece.buffer).toBe(scratch);
+    expect(Array.from(new Float32Array(piece.buffer, 0, 3))).toEqual([3, 4, 5]);
+    for (const [start, length] of [
+      [-4, 4],
+      [20, 8],
+      [0, 1.5],
+    ])
+      await expect(reader.readBytes('w', start!, length!)).rejects.toThrow(/outside the tensor's 24 bytes/);
+    const small = new ArrayBuffer(8); // 6 floats do not fit: fresh buffer, same values
+    const w2 = await reader.readFloat32('w', small);
+    expect(w2.buffer).not.toBe(small);
+    expect(Array.from(w2)).toEqual([1, 2, 3, 4, 5, 6]);
+    await reader.close();
+  });
+
   it('a failed write leaves neither the target nor the .tmp file', async () => {
     const path = join(dir, 'bad.safetensors');
     await expect(
