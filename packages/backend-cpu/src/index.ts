@@ -59,7 +59,8 @@ interface NativeAddon {
   detect(): { avx2: boolean; avx512: boolean };
   createContext(threads: number, isa: string): { ctx: NativeCtx; isa: CpuIsa };
   destroyContext(ctx: NativeCtx): void;
-  upload(data: Float32Array | Int32Array): NativeHandle;
+  /** Copies `data` into native memory (a large copy split over `threads` threads). */
+  upload(data: Float32Array | Int32Array, threads?: number): NativeHandle;
   read(h: NativeHandle, dest: Float32Array | Int32Array): void;
   free(h: NativeHandle): void;
   size(h: NativeHandle): number;
@@ -220,7 +221,7 @@ export class CpuBackend implements Backend {
         `cpu backend: upload of ${dtype} needs a ${dtype === 'f32' ? 'Float32' : 'Int32'}Array`,
       );
     }
-    return new CpuStorage(this.#addon.upload(data), data.length, dtype);
+    return new CpuStorage(this.#addon.upload(data, this.#threads), data.length, dtype);
   }
 
   async read(storage: BackendStorage, dtype: DType, size: number): Promise<AnyTypedArray> {

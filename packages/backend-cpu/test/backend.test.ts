@@ -156,6 +156,26 @@ describe('bounds and errors', () => {
   });
 });
 
+describe('upload', () => {
+  it('copies large arrays exactly when the copy is split over threads (odd sizes, every split)', async () => {
+    for (const threads of [1, 2, 3]) {
+      const b = await make({ threads });
+      // 8 MiB is where the copy starts splitting; 3 threads over an odd length leave uneven parts
+      for (const n of [(8 << 20) / 4 - 1, (8 << 20) / 4 + 1031, 3_000_017]) {
+        const host = new Int32Array(n);
+        // different data every round: a recycled buffer must not pass with the previous round's bytes
+        for (let i = 0; i < n; i++) host[i] = (i * 2654435761 + threads * 7919 + n) | 0;
+        const t = tensor(b, host, [n]);
+        const back = (await t.data()) as Int32Array;
+        let bad = -1;
+        for (let i = 0; i < n && bad < 0; i++) if (back[i] !== host[i]) bad = i;
+        expect(bad, `threads ${threads}, n ${n}`).toBe(-1);
+        t.dispose();
+      }
+    }
+  });
+});
+
 describe('lifetime', () => {
   it('keeps inputs alive while a worker uses them, even if every handle is disposed mid-op', async () => {
     const b = await make({ threads: 2, syncWorkLimit: 0 });
