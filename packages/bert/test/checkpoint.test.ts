@@ -100,7 +100,11 @@ describe('checkpoint validation', () => {
           t['decoder.weight'] = { ...d, data: d.data.slice() };
           mutate(t['decoder.weight'].data as Float32Array);
         });
-        for (const [name, body] of Object.entries(f)) writeFileSync(join(dir, name), body);
+        for (const [name, body] of Object.entries(f)) {
+          if (typeof body !== 'string' && !(body instanceof Uint8Array))
+            throw new Error(`${name}: unexpected content`);
+          writeFileSync(join(dir, name), body);
+        }
         return loadModelFromDir(dir, { backend: new ReferenceBackend(), tokenizer: false });
       };
       (await onDisk(() => {})).dispose();
