@@ -59,6 +59,16 @@ describe('FFFLayer', () => {
       for (let o = 0; o < out; o++)
         if (t[n * out + o] !== w[o * nodes + n]) expect.fail(`node ${n} out ${o}`);
     expect(t.length).toBe(w.length);
+    // into scratch when it fits (a view at its front), else fresh memory; same values either way
+    const scratch = new ArrayBuffer(w.length * 4 + 64);
+    const inScratch = toNodeMajor(w, out, nodes, scratch);
+    expect(inScratch.buffer).toBe(scratch);
+    expect(inScratch.byteOffset).toBe(0);
+    expect(inScratch).toEqual(t);
+    const small = new ArrayBuffer(w.length * 4 - 4);
+    const fresh = toNodeMajor(w, out, nodes, small);
+    expect(fresh.buffer).not.toBe(small);
+    expect(fresh).toEqual(t);
   });
 });
 

@@ -101,19 +101,7 @@ export class SafetensorsFileReader {
    */
   async readRaw(name: string, scratch?: ArrayBuffer): Promise<RawArray> {
     const e = this.entry(name);
-    if (this.handle === undefined) {
-      throw new SafetensorsError('reader is closed', { source: this.path, tensor: name, offset: e.offset });
-    }
-    const { bytes, got } = await readAt(this.handle, e.byteLength, e.offset, scratch);
-    if (got < e.byteLength) {
-      const { size } = await this.handle.stat();
-      throw new SafetensorsError(
-        `file truncated: the tensor needs bytes up to ${e.offset + e.byteLength}, but the file is now ` +
-          `${size} bytes (it was ${this.fileSize} when opened)`,
-        { source: this.path, tensor: name, offset: e.offset + got },
-      );
-    }
-    return rawFromBytes(e, bytes);
+    return rawFromBytes(e, await this.#readTensorBytes(name, e, 0, e.byteLength, scratch));
   }
 
   /**
@@ -138,18 +126,27 @@ export class SafetensorsFileReader {
         },
       );
     }
+    return this.#readTensorBytes(name, e, start, length, scratch);
+  }
+
+  /** Bytes [start, start + length) of tensor `e` (a range already checked), or a typed error. */
+  async #readTensorBytes(
+    name: string,
+    e: SafetensorsEntry,
+    start: number,
+    length: number,
+    scratch?: ArrayBuffer,
+  ): Promise<Uint8Array> {
     if (this.handle === undefined) {
       throw new SafetensorsError('reader is closed', { source: this.path, tensor: name, offset: e.offset });
     }
     const { bytes, got } = await readAt(this.handle, length, e.offset + start, scratch);
     if (got < length) {
+      const { size } = await this.handle.stat();
       throw new SafetensorsError(
-        `file truncated: the tensor needs bytes up to ${e.offset + start + length}`,
-        {
-          source: this.path,
-          tensor: name,
-          offset: e.offset + start + got,
-        },
+        `file truncated: the tensor needs bytes up to ${e.offset + start + length}, but the file is now ` +
+          `${size} bytes (it was ${this.fileSize} when opened)`,
+        { source: this.path, tensor: name, offset: e.offset + start + got },
       );
     }
     return bytes;

@@ -108,6 +108,7 @@ describe('SafetensorsFileReader (lazy) and file helpers', () => {
     await reader.close();
     const closed = await rejection(reader.readRaw('w'));
     expect(closed.message).toContain('reader is closed');
+    expect((await rejection(reader.readBytes('w', 0, 4))).message).toContain('reader is closed');
     await reader.close(); // idempotent
   });
 
@@ -175,6 +176,13 @@ describe('SafetensorsFileReader (lazy) and file helpers', () => {
       expect(err.tensor).toBe('w');
       expect(err.message).toContain(`needs bytes up to ${e.offset + e.byteLength}`);
       expect(err.message).toContain(`file is now ${e.offset + 5} bytes`);
+      // a byte range inside what is left still reads; one past it names where the file ends
+      expect(Array.from(await reader.readBytes('w', 0, 4))).toEqual([0, 0, 128, 63]); // 1.0f
+      const piece = await rejection(reader.readBytes('w', 4, 8));
+      expect(piece.tensor).toBe('w');
+      expect(piece.offset).toBe(e.offset + 5);
+      expect(piece.message).toContain(`needs bytes up to ${e.offset + 12}`);
+      expect(piece.message).toContain(`file is now ${e.offset + 5} bytes`);
     } finally {
       await reader.close();
     }
