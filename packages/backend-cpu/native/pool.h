@@ -1,5 +1,5 @@
-// A small persistent thread pool: `run(n, fn)` calls fn(task) for task in [0, n) on `threads`
-// workers with dynamic (atomic counter) scheduling while the caller waits. One run at a time;
+// A small persistent thread pool: `run(n, fn)` calls fn(task) for task in [0, n) on the calling
+// thread and `threads - 1` helpers, with dynamic (atomic counter) scheduling. One run at a time;
 // concurrent callers (several libuv threads) queue on a mutex.
 #pragma once
 #include <atomic>
@@ -31,7 +31,8 @@ class Pool {
   std::condition_variable wake_, done_;
   uint64_t generation_ = 0;
   bool stop_ = false;
-  int active_ = 0;  // workers still inside the current job
+  bool open_ = false;  // a job is running and helpers may still join it
+  int active_ = 0;     // helpers inside the current job
   const std::function<void(int64_t)>* fn_ = nullptr;
   int64_t n_ = 0;
   std::atomic<int64_t> next_{0};
