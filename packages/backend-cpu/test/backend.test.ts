@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import {
   type Backend,
   disposeAll,
@@ -12,7 +13,6 @@ import {
   TensorDisposedError,
   tensor,
 } from '@ultrafastbert/tensor';
-import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuAddonLoadError, CpuBackend, cpuBackend } from '../src/index.js';
 import { availableIsas, sameBits, seeded } from './helpers.js';
@@ -53,19 +53,22 @@ describe('construction', () => {
 
   // The thread that submits a job computes beside threads - 1 helpers: never more compute threads
   // than asked for, and no wake-up to wait for before the work starts.
-  it.runIf(process.platform === 'linux')('starts threads - 1 helper threads and stops them on destroy()', async () => {
-    const threadCount = () => readdirSync('/proc/self/task').length;
-    const warm = await make({ threads: 1 });
-    (await ops.add(tensor(warm, seeded(8, 1), [8]), tensor(warm, seeded(8, 2), [8]))).dispose(); // libuv's pool is up
-    const before = threadCount();
-    const b = await cpuBackend({ threads: 4 });
-    expect(threadCount() - before).toBe(3);
-    const x = tensor(b, seeded(300 * 64, 3), [300, 64]);
-    const y = await ops.linear(x, tensor(b, seeded(96 * 64, 4), [96, 64]));
-    expect(y.shape).toEqual([300, 96]);
-    b.destroy();
-    expect(threadCount()).toBe(before);
-  });
+  it.runIf(process.platform === 'linux')(
+    'starts threads - 1 helper threads and stops them on destroy()',
+    async () => {
+      const threadCount = () => readdirSync('/proc/self/task').length;
+      const warm = await make({ threads: 1, syncWorkLimit: 0 }); // every call goes to a libuv worker
+      (await ops.add(tensor(warm, seeded(8, 1), [8]), tensor(warm, seeded(8, 2), [8]))).dispose(); // libuv's threads now exist
+      const before = threadCount();
+      const b = await cpuBackend({ threads: 4 });
+      expect(threadCount() - before).toBe(3);
+      const x = tensor(b, seeded(300 * 64, 3), [300, 64]);
+      const y = await ops.linear(x, tensor(b, seeded(96 * 64, 4), [96, 64]));
+      expect(y.shape).toEqual([300, 96]);
+      b.destroy();
+      expect(threadCount()).toBe(before);
+    },
+  );
 
   it('rejects bad options with InvalidArgumentError', async () => {
     await expect(cpuBackend({ threads: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
