@@ -1,6 +1,7 @@
 #include "pool.h"
 
 #if defined(__linux__)
+#include <pthread.h>
 #include <sched.h>
 #endif
 
@@ -11,7 +12,14 @@ Pool::Pool(int threads) : threads_(threads < 1 ? 1 : threads) {
   // the process never has more compute threads than asked for. (Waking a sleeping thread costs tens
   // of microseconds on a VM: with only helpers computing, each run paid it before any work started,
   // ~0.1 ms per run, a third of a 128-token FFF call on one thread.)
-  for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { worker(); });
+  for (int i = 1; i < threads_; ++i) {
+    workers_.emplace_back([this] { worker(); });
+#if defined(__linux__)
+    // A name for top, gdb and /proc/<pid>/task/*/comm (the tests count the pool's threads by it),
+    // set here so it is in place when the constructor returns.
+    (void)pthread_setname_np(workers_.back().native_handle(), "ufb-cpu-pool");
+#endif
+  }
 }
 
 Pool::~Pool() {
