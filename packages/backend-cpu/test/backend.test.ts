@@ -311,6 +311,31 @@ describe('results do not depend on the thread count', () => {
   }
 });
 
+describe('attention softmax', () => {
+  // Softmax subtracts the row's max before exp: with scores hundreds apart, a max that missed the
+  // largest score would overflow exp to Infinity and turn the row into NaN. S = 21 puts the largest
+  // score (key 20) past the last full vector block for 8 and for 16 lanes.
+  for (const isa of availableIsas()) {
+    it(`finds the row max past the last full vector (${isa})`, async () => {
+      const b = await make({ isa, threads: 1 });
+      const S = 21;
+      const hd = 8;
+      const qkv = new Float32Array(S * 3 * hd); // one head: [q | k | v] per token
+      for (let t = 0; t < S; t++) {
+        qkv[t * 3 * hd] = 20; // q = 20 e0
+        qkv[t * 3 * hd + hd] = t === S - 1 ? 20 : t === 3 ? -20 : 0.5; // k: score 400 at the last key
+        for (let d = 0; d < hd; d++) qkv[t * 3 * hd + 2 * hd + d] = t * 10 + d; // v identifies the key
+      }
+      const y = await ops.attention(tensor(b, qkv, [1, S, 3 * hd]), { heads: 1, scale: 1 });
+      const got = await y.data();
+      for (let s = 0; s < S; s++)
+        for (let d = 0; d < hd; d++)
+          expect(got[s * hd + d], `row ${s}, dim ${d}`).toBeCloseTo((S - 1) * 10 + d, 3);
+      y.dispose();
+    });
+  }
+});
+
 describe('exact-erf GELU', () => {
   // Wide range, dense near 0 and across the branch points |x| = sqrt(2) and the tails.
   const xs: number[] = [];
