@@ -65,31 +65,32 @@ async function timeit(fn, { min = 5, max = 50, budget = quick ? 0.5 : 1.5, warm 
 }
 
 /**
- * Median seconds per call of two functions measured in alternating blocks (a a a a, b b b b, ...),
- * so that load from other processes on a shared machine hits both sides alike. The first call of
- * each block is not counted: whichever side ran last has its weights in cache.
+ * Median seconds per call of several functions measured in turn, in blocks (a a a a, b b b b, ...,
+ * a a a a, ...), so that load from other processes on a shared machine hits every side alike. With
+ * `skip`, the first call of each block is not counted: whichever side ran last has its weights in
+ * cache.
  */
-async function timePair(fa, fb, { min = 8, max = 60, budget = quick ? 1 : 3, warm = 2, block = 4 } = {}) {
-  for (let i = 0; i < warm; i++) {
-    await fa();
-    await fb();
-  }
-  const ta = [];
-  const tb = [];
+async function timeRounds(
+  fns,
+  { min = 8, max = 60, budget = quick ? 1 : 3, warm = 2, block = 4, skip = 1 } = {},
+) {
+  for (let i = 0; i < warm; i++) for (const fn of fns) await fn();
+  const times = fns.map(() => []);
   const start = performance.now();
-  const runBlock = async (fn, into) => {
-    for (let i = 0; i < block; i++) {
-      const a = performance.now();
-      await fn();
-      if (i > 0) into.push((performance.now() - a) / 1000);
+  while (times[0].length < min || (times[0].length < max && (performance.now() - start) / 1000 < budget)) {
+    for (let f = 0; f < fns.length; f++) {
+      for (let i = 0; i < block; i++) {
+        const a = performance.now();
+        await fns[f]();
+        if (i >= skip) times[f].push((performance.now() - a) / 1000);
+      }
     }
-  };
-  while (ta.length < min || (ta.length < max && (performance.now() - start) / 1000 < budget)) {
-    await runBlock(fa, ta);
-    await runBlock(fb, tb);
   }
-  return [median(ta), median(tb)];
+  return times.map(median);
 }
+
+/** GEMM pairs: ours and onnxruntime's in alternating blocks of four, the first of each not counted. */
+const timePair = (fa, fb, opts) => timeRounds([fa, fb], opts);
 
 /** For very short calls: median over batches of `per` back-to-back calls, divided by `per`. */
 async function timePerCall(fn, { per = 200, batches = quick ? 9 : 25 } = {}) {
@@ -347,34 +348,44 @@ async function benchEncoder() {
     const ids = new Int32Array(B * S);
     for (let i = 0; i < ids.length; i++) ids[i] = 1000 + rng.int(0, 20000);
     const mask = new Int32Array(B * S).fill(1);
-    const seqPerSec = async (name) => {
+    // The three encoders are measured in turn (one batch each per round, medians over the
+    // rounds), so a slow spell on the shared host does not land on one side only.
+    const idsT = tensor(be, ids, [B, S]);
+    const maskT = tensor(be, mask, [B, S]);
+    const opened = [];
+    const encoder = async (name) => {
       const dir = path.join(tmp, name);
       await b.createRandomCheckpoint(name, dir);
       const loaded = await b.loadModel(dir, { backend: be });
+      opened.push(loaded);
       const model = loaded.model ?? loaded; // UltraFastBert pipeline wraps the BertModel
-      const idsT = tensor(be, ids, [B, S]);
-      const maskT = tensor(be, mask, [B, S]);
-      const sec = await timeit(async () => (await model.encode(idsT, maskT)).dispose(), {
-        min: 3,
-        warm: 1,
-        budget: quick ? 1 : 4,
-      });
-      idsT.dispose();
-      maskT.dispose();
-      loaded.dispose?.();
-      rmSync(dir, { recursive: true, force: true });
-      return { sec, seqps: B / sec };
+      return async () => (await model.encode(idsT, maskT)).dispose();
     };
-    const ufb = await seqPerSec('ultrafastbert-1x11-long');
-    log(`encoder ultrafastbert-1x11-long: ${(ufb.sec * 1e3).toFixed(1)} ms per 8×128 batch`);
-    const dense = await seqPerSec('crammedbert-3072');
-    log(`encoder crammedbert-3072: ${(dense.sec * 1e3).toFixed(1)} ms`);
-    if (ort) {
-      const sess = await ortSession(bertEncoderModel(), T);
+    const fns = [await encoder('ultrafastbert-1x11-long'), await encoder('crammedbert-3072')];
+    const sess = ort ? await ortSession(bertEncoderModel(), T) : null;
+    if (sess) {
       const X = new ort.Tensor('float32', randomWeights(B * S * H, 1, 11), [B, S, H]);
       const MASK = new ort.Tensor('float32', new Float32Array(B * S), [B, 1, 1, S]);
-      const sec = await timeit(() => sess.run({ X, MASK }), { min: 3, warm: 1, budget: quick ? 1 : 4 });
-      await sess.release();
+      fns.push(() => sess.run({ X, MASK }));
+    }
+    const secs = await timeRounds(fns, {
+      min: 5,
+      max: 15,
+      budget: quick ? 2 : 12,
+      warm: 1,
+      block: 1,
+      skip: 0,
+    });
+    await sess?.release();
+    for (const m of opened) m.dispose?.();
+    idsT.dispose();
+    maskT.dispose();
+    const ufb = { sec: secs[0], seqps: B / secs[0] };
+    const dense = { sec: secs[1], seqps: B / secs[1] };
+    log(`encoder ultrafastbert-1x11-long: ${(ufb.sec * 1e3).toFixed(1)} ms per 8×128 batch`);
+    log(`encoder crammedbert-3072: ${(dense.sec * 1e3).toFixed(1)} ms`);
+    if (sess) {
+      const sec = secs[2];
       log(`encoder BERT-base onnxruntime: ${(sec * 1e3).toFixed(1)} ms`);
       row(keys[0][0], keys[0][1], +(B / ufb.sec / (B / sec)).toFixed(2), keys[0][2], {
         ufb_seq_per_s: +ufb.seqps.toFixed(2),
