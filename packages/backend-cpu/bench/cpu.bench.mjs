@@ -65,32 +65,30 @@ async function timeit(fn, { min = 5, max = 50, budget = quick ? 0.5 : 1.5, warm 
 }
 
 /**
- * Median seconds per call of several functions measured in turn, in blocks (a a a a, b b b b, ...,
- * a a a a, ...), so that load from other processes on a shared machine hits every side alike. With
- * `skip`, the first call of each block is not counted: whichever side ran last has its weights in
- * cache.
+ * Median seconds per call of several functions measured in turn, in rounds of one block each
+ * (a a a a, b b b b, ...; then again), so that load from other processes on a shared machine hits
+ * every side alike. `block` and `skip` are a number or one per function; the first `skip` calls of
+ * each block are not counted (whichever side ran last has its weights in cache).
  */
 async function timeRounds(
   fns,
-  { min = 8, max = 60, budget = quick ? 1 : 3, warm = 2, block = 4, skip = 1 } = {},
+  { minRounds = 3, maxRounds = 20, budget = quick ? 1 : 3, warm = 2, block = 4, skip = 1 } = {},
 ) {
+  const per = (v, f) => (Array.isArray(v) ? v[f] : v);
   for (let i = 0; i < warm; i++) for (const fn of fns) await fn();
   const times = fns.map(() => []);
   const start = performance.now();
-  while (times[0].length < min || (times[0].length < max && (performance.now() - start) / 1000 < budget)) {
+  for (let r = 0; r < minRounds || (r < maxRounds && (performance.now() - start) / 1000 < budget); r++) {
     for (let f = 0; f < fns.length; f++) {
-      for (let i = 0; i < block; i++) {
+      for (let i = 0; i < per(block, f); i++) {
         const a = performance.now();
         await fns[f]();
-        if (i >= skip) times[f].push((performance.now() - a) / 1000);
+        if (i >= per(skip, f)) times[f].push((performance.now() - a) / 1000);
       }
     }
   }
   return times.map(median);
 }
-
-/** GEMM pairs: ours and onnxruntime's in alternating blocks of four, the first of each not counted. */
-const timePair = (fa, fb, opts) => timeRounds([fa, fb], opts);
 
 /** For very short calls: median over batches of `per` back-to-back calls, divided by `per`. */
 async function timePerCall(fn, { per = 200, batches = quick ? 9 : 25 } = {}) {
@@ -168,7 +166,7 @@ async function benchGemm() {
       let theirs = null;
       if (sess) {
         const feeds = { X: new ort.Tensor('float32', xd, [M, K]) };
-        [ours, theirs] = await timePair(ourFn, () => sess.run(feeds));
+        [ours, theirs] = await timeRounds([ourFn, () => sess.run(feeds)]);
       } else ours = await timeit(ourFn);
       const key = `M${M}_t${threads}`;
       detail[key] = {
@@ -246,11 +244,18 @@ async function benchFFF() {
       tf = await timePerCall(async () => (await fff(x)).dispose(), { per: 2000 });
       td = await timePerCall(async () => (await dense(x)).dispose(), { per: 50 });
     } else {
-      tf = await timeit(async () => (await fff(x)).dispose(), { min: tokens > 1000 ? 15 : 30, max: 400 });
-      td = await timeit(async () => (await dense(x)).dispose(), {
-        min: tokens > 1000 ? 3 : 10,
-        budget: quick ? 1 : 3,
-      });
+      // In rounds: a block of FFF calls (the first not counted), then dense ones, and again.
+      const big = tokens > 1000;
+      [tf, td] = await timeRounds(
+        [async () => (await fff(x)).dispose(), async () => (await dense(x)).dispose()],
+        {
+          minRounds: big ? 4 : 8,
+          maxRounds: 40,
+          budget: quick ? 1 : big ? 6 : 3,
+          block: [21, big ? 1 : 4],
+          skip: [1, 0],
+        },
+      );
     }
     out[tokens] = { x, xd, tf };
     log(
@@ -369,8 +374,8 @@ async function benchEncoder() {
       fns.push(() => sess.run({ X, MASK }));
     }
     const secs = await timeRounds(fns, {
-      min: 5,
-      max: 15,
+      minRounds: 5,
+      maxRounds: 15,
       budget: quick ? 2 : 12,
       warm: 1,
       block: 1,
