@@ -39,8 +39,9 @@ struct FffArgs {
   int64_t depth, trees, nodes;
   int64_t split;  // levels [0, split) are walked in token order (fff_top), the rest per subtree bucket (fff_sub)
   bool stream;    // y is too large to stay in cache: write it with non-temporal stores
-  // Work arrays owned by the caller, [rows, trees * (depth+1)]: logits (then activations) and the
-  // visited node's global row (tree * nodes + node); [rows, trees]: each token's current node.
+  // Work arrays owned by the caller, [rows, trees * (depth+1)]: logits (the output pass reads them
+  // and keeps its activations in its own buffer) and the visited node's global row
+  // (tree * nodes + node); [rows, trees]: each token's current node.
   float* logit;
   int32_t* gnode;
   int32_t* cur;
