@@ -1,7 +1,8 @@
-import { CHINESE, CONTROL, flags, isPrintableAscii, WS } from '../unicode.js';
-import { lowerEach, stripMn } from './chars.js';
+import { CHINESE, CONTROL, flags, isPrintableAscii, MN, WS } from '../unicode.js';
+import { lowerChar, lowerEach, stripMn } from './chars.js';
 import { mapChars, type NormalizedString } from './normalized.js';
 import type { Normalizer } from './types.js';
+import { decomposeAligned, reordersUnderNfd } from './unicode-forms.js';
 
 export interface BertNormalizerOptions {
   cleanText?: boolean;
@@ -14,11 +15,18 @@ export interface BertNormalizerOptions {
 const reOther = /[^\x20-\x7e\t\n\r]/;
 const reTNR = /[\t\n\r]/;
 const reTNRg = /[\t\n\r]/g;
+/**
+ * Reordering across characters needs a character whose decomposition starts with a non-starter, and those are all
+ * marks: text without one takes the per-character path at the cost of this test.
+ */
+const reMark = /\p{M}/u;
+const dropMn = (cp: number): string | undefined => ((flags(cp) & MN) !== 0 ? '' : undefined);
 
 /**
  * HF `BertNormalizer`: clean_text (drop controls, U+0000 and U+FFFD; whitespace -> ' '), spaces around CJK
  * ideographs, NFD + drop Mn (strip accents), per-character lowercase. Every step is per character, so it is applied
- * as one per-character mapping (cached per code point).
+ * as one per-character mapping (cached per code point), except where NFD's canonical reordering moves marks between
+ * characters: HF normalises the whole string, so those texts take the steps one by one with HF's alignment.
  */
 export class BertNormalizer implements Normalizer {
   readonly cleanText: boolean;
@@ -27,6 +35,16 @@ export class BertNormalizer implements Normalizer {
   readonly lowercase: boolean;
   private readonly cache = new Map<number, string | null>();
   private readonly ascii: (string | undefined)[] = [];
+  private readonly spacingCache = new Map<number, string | null>();
+  /** clean_text and the CJK spacing alone (the steps before NFD). */
+  private readonly spacing = (cp: number): string | undefined => {
+    let r = this.spacingCache.get(cp);
+    if (r === undefined) {
+      r = this.compute(cp, false);
+      this.spacingCache.set(cp, r);
+    }
+    return r ?? undefined;
+  };
   private readonly map = (cp: number): string | undefined => {
     if (cp < 128) return this.ascii[cp];
     let r = this.cache.get(cp);
@@ -45,7 +63,7 @@ export class BertNormalizer implements Normalizer {
     for (let cp = 0; cp < 128; cp++) this.ascii.push(this.compute(cp) ?? undefined);
   }
 
-  private compute(cp: number): string | null {
+  private compute(cp: number, accentsAndCase = true): string | null {
     const f = flags(cp);
     const c = String.fromCodePoint(cp);
     let r = c;
@@ -53,8 +71,8 @@ export class BertNormalizer implements Normalizer {
       if (f & CONTROL) return '';
       if (f & WS) r = ' ';
     }
-    if (this.stripAccents) r = stripMn(r);
-    if (this.lowercase) r = lowerEach(r);
+    if (accentsAndCase && this.stripAccents) r = stripMn(r);
+    if (accentsAndCase && this.lowercase) r = lowerEach(r);
     if (this.handleChineseChars && f & CHINESE) r = ` ${r} `;
     return r === c ? null : r;
   }
@@ -66,6 +84,13 @@ export class BertNormalizer implements Normalizer {
       if (this.cleanText && reTNR.test(s)) s = s.replace(reTNRg, ' ');
       if (this.lowercase) s = s.toLowerCase();
       return s === n.s ? n : { s, base: n.base, starts: n.starts, ends: n.ends };
+    }
+    if (this.stripAccents && reMark.test(s)) {
+      const pre = mapChars(n, this.spacing);
+      if (reordersUnderNfd(pre.s)) {
+        const stripped = mapChars(decomposeAligned(pre, 'NFD'), dropMn);
+        return this.lowercase ? mapChars(stripped, lowerChar) : stripped;
+      }
     }
     return mapChars(n, this.map);
   }

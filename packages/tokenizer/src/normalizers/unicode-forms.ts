@@ -1,134 +1,188 @@
-import { flags, isAscii, MARK } from '../unicode.js';
+import { cpAt, isAscii } from '../unicode.js';
 import { endOf, mapChars, type NormalizedString, startOf, withAlignment } from './normalized.js';
 import type { Normalizer } from './types.js';
 
 type Form = 'NFC' | 'NFD' | 'NFKC' | 'NFKD';
 
-/** Source unit ranges of a normalised string (one [start unit, end unit] per output unit). */
-function unitSources(n: NormalizedString): { st: Int32Array; en: Int32Array } {
-  const st = new Int32Array(n.s.length);
-  const en = new Int32Array(n.s.length);
-  for (let i = 0; i < n.s.length; i++) {
-    st[i] = startOf(n, i);
-    en[i] = endOf(n, i);
-  }
-  return { st, en };
-}
+/** The decomposition each form starts from. */
+const DECOMPOSITION = { NFC: 'NFD', NFD: 'NFD', NFKC: 'NFKD', NFKD: 'NFKD' } as const;
 
-/** Unicode normalisation with alignment. Decomposition is done per character; composition per combining sequence. */
-export class UnicodeNormalizer implements Normalizer {
-  private readonly cache = new Map<number, string | null>();
-  private readonly decompose = (cp: number): string | undefined => {
-    let r = this.cache.get(cp);
+/** Per-code-point decomposition (canonical or compatibility), cached; `undefined` when a character maps to itself. */
+function decomposer(form: 'NFD' | 'NFKD'): (cp: number) => string | undefined {
+  const cache = new Map<number, string | null>();
+  return (cp) => {
+    let r = cache.get(cp);
     if (r === undefined) {
       const c = String.fromCodePoint(cp);
-      const d = c.normalize(this.form);
+      const d = c.normalize(form);
       r = d === c ? null : d;
-      this.cache.set(cp, r);
+      cache.set(cp, r);
     }
     return r ?? undefined;
   };
+}
 
-  constructor(readonly form: Form) {}
+/**
+ * `full` (n.s in `form`) aligned as HF `tokenizers` aligns it (`unicode-normalization-alignments` feeding
+ * `NormalizedString::transform`). Each source character's decomposition yields its first code point as a replacement
+ * (change 0) and the rest as insertions (+1). Canonical reordering moves those markers with their code points, and a
+ * composite carries its starter's change plus (change - 1) for each code point it absorbed. Alignments are then dealt
+ * out in order: a replacement takes the next source character's and skips one more per unit of negative change, an
+ * insertion repeats the last one dealt. So marks that reordering moved take the alignment of the position they land
+ * on, not their own (the reference's behaviour, which the tokens' offsets must match).
+ */
+function alignedLikeHf(
+  n: NormalizedString,
+  full: string,
+  decompose: (cp: number) => string | undefined,
+  decomposed: string,
+  compose: boolean,
+): NormalizedString {
+  const s = n.s;
+  const srcStart: number[] = [];
+  const srcEnd: number[] = [];
+  const cps: number[] = [];
+  const changes: number[] = [];
+  for (let i = 0; i < s.length; ) {
+    const cp = cpAt(s, i);
+    const w = cp > 0xffff ? 2 : 1;
+    srcStart.push(startOf(n, i));
+    srcEnd.push(endOf(n, i + w - 1));
+    let change = 0;
+    for (const c of decompose(cp) ?? String.fromCodePoint(cp)) {
+      cps.push(c.codePointAt(0)!);
+      changes.push(change);
+      change = 1;
+    }
+    i += w;
+  }
+  // Canonical reordering is a stable sort by combining class, and equal code points have equal classes: the k-th
+  // occurrence of a code point in the reordered text is its k-th entry in source order.
+  const queues = new Map<number, number[]>();
+  for (let e = cps.length - 1; e >= 0; e--) {
+    const q = queues.get(cps[e]!);
+    if (q) q.push(e);
+    else queues.set(cps[e]!, [e]);
+  }
+  const order: number[] = [];
+  for (const c of decomposed) {
+    const e = queues.get(c.codePointAt(0)!)?.pop();
+    if (e === undefined) return wholeText(n, full);
+    order.push(e);
+  }
+  if (order.length !== cps.length) return wholeText(n, full);
+
+  let outCps: number[] = order.map((e) => cps[e]!);
+  let outChanges: number[] = order.map((e) => changes[e]!);
+  if (compose) {
+    const used = new Uint8Array(order.length);
+    const composedCps: number[] = [];
+    const composedChanges: number[] = [];
+    let head = 0;
+    for (const c of full) {
+      while (head < order.length && used[head]) head++;
+      if (head >= order.length) return wholeText(n, full);
+      used[head] = 1;
+      const cp = c.codePointAt(0)!;
+      let change = outChanges[head]!;
+      if (outCps[head] !== cp) {
+        // A composite: its canonical decomposition is this starter and the code points it absorbed, each the earliest
+        // one left (a later equal mark would be blocked by the earlier one, which has the same combining class).
+        const parts = [...c.normalize('NFD')];
+        if (parts[0]!.codePointAt(0) !== outCps[head]) return wholeText(n, full);
+        for (let k = 1; k < parts.length; k++) {
+          const m = parts[k]!.codePointAt(0)!;
+          let j = head + 1;
+          while (j < order.length && (used[j] || outCps[j] !== m)) j++;
+          if (j >= order.length) return wholeText(n, full);
+          used[j] = 1;
+          change += outChanges[j]! - 1;
+        }
+      }
+      composedCps.push(cp);
+      composedChanges.push(change);
+    }
+    outCps = composedCps;
+    outChanges = composedChanges;
+  }
+
+  const st = new Int32Array(full.length);
+  const en = new Int32Array(full.length);
+  let next = 0; // the next source character to deal out
+  let u = 0;
+  for (let k = 0; k < outCps.length; k++) {
+    let src = next - 1; // an insertion repeats the last character dealt
+    if (outChanges[k]! <= 0) {
+      src = next;
+      next += 1 - outChanges[k]!;
+    }
+    if (src < 0 || src >= srcStart.length) return wholeText(n, full);
+    for (let w = outCps[k]! > 0xffff ? 2 : 1; w > 0; w--, u++) {
+      st[u] = srcStart[src]!;
+      en[u] = srcEnd[src]!;
+    }
+  }
+  return { s: full, base: n.base, starts: st, ends: en };
+}
+
+/** Every unit aligned with the whole text: for input the steps above cannot follow (not expected from `normalize`). */
+function wholeText(n: NormalizedString, full: string): NormalizedString {
+  return withAlignment(
+    n,
+    full,
+    new Int32Array(full.length),
+    new Int32Array(full.length).fill(n.s.length - 1),
+  );
+}
+
+/**
+ * NFD / NFKD with HF's alignment. Without canonical reordering every produced character is aligned to its source
+ * character (the per-character mapping); reordering takes the exact path above.
+ */
+export function decomposeAligned(
+  n: NormalizedString,
+  form: 'NFD' | 'NFKD',
+  decompose: (cp: number) => string | undefined = decomposer(form),
+): NormalizedString {
+  const full = n.s.normalize(form);
+  if (full === n.s) return n;
+  const per = mapChars(n, decompose);
+  return per.s === full ? per : alignedLikeHf(n, full, decompose, full, false);
+}
+
+const nfd = decomposer('NFD');
+
+/**
+ * Whether NFD's canonical reordering moves marks between characters of `s`, i.e. its whole-string NFD differs from the
+ * characters' decompositions put together (then per-character processing would not match the reference).
+ */
+export function reordersUnderNfd(s: string): boolean {
+  const full = s.normalize('NFD');
+  if (full === s) return false;
+  let per = '';
+  for (let i = 0; i < s.length; ) {
+    const cp = cpAt(s, i);
+    const w = cp > 0xffff ? 2 : 1;
+    per += nfd(cp) ?? s.slice(i, i + w);
+    i += w;
+  }
+  return per !== full;
+}
+
+/** Unicode normalisation (HF `NFC`, `NFD`, `NFKC`, `NFKD`) with the reference's alignment. */
+export class UnicodeNormalizer implements Normalizer {
+  private readonly decompose: (cp: number) => string | undefined;
+
+  constructor(readonly form: Form) {
+    this.decompose = decomposer(DECOMPOSITION[form]);
+  }
 
   normalize(n: NormalizedString): NormalizedString {
     if (isAscii(n.s)) return n;
+    const d = DECOMPOSITION[this.form];
+    if (this.form === d) return decomposeAligned(n, d, this.decompose);
     const full = n.s.normalize(this.form);
     if (full === n.s) return n;
-    return this.form === 'NFD' || this.form === 'NFKD' ? this.decomposed(n, full) : this.composed(n, full);
-  }
-
-  private decomposed(n: NormalizedString, full: string): NormalizedString {
-    const per = mapChars(n, this.decompose);
-    if (per.s === full) return per;
-    // Canonical reordering moved combining marks: realign each output unit with an equal unit of the same run.
-    const src = unitSources(per);
-    const st = new Int32Array(full.length);
-    const en = new Int32Array(full.length);
-    const used = new Uint8Array(full.length);
-    for (let i = 0; i < full.length; i++) {
-      let q = i;
-      if (per.s.charCodeAt(i) !== full.charCodeAt(i) || used[i]) {
-        q = -1;
-        for (let j = Math.max(0, i - 64); j < Math.min(full.length, i + 64); j++) {
-          if (!used[j] && per.s.charCodeAt(j) === full.charCodeAt(i)) {
-            q = j;
-            break;
-          }
-        }
-        if (q < 0) q = Math.min(i, full.length - 1);
-      }
-      used[q] = 1;
-      st[i] = src.st[q]!;
-      en[i] = src.en[q]!;
-    }
-    return { s: full, base: n.base, starts: st, ends: en };
-  }
-
-  private composed(n: NormalizedString, full: string): NormalizedString {
-    // Chunks: a character and the marks / Hangul vowel and trailing jamo that follow it.
-    const s = n.s;
-    const bounds: number[] = [0];
-    for (let i = 0; i < s.length; ) {
-      const cp = s.codePointAt(i)!;
-      const w = cp > 0xffff ? 2 : 1;
-      const joins =
-        (flags(cp) & MARK) !== 0 || (cp >= 0x1160 && cp <= 0x11ff) || (cp >= 0xd7b0 && cp <= 0xd7ff);
-      if (i > 0 && !joins) bounds.push(i);
-      i += w;
-    }
-    bounds.push(s.length);
-    let out = '';
-    const srcS: number[] = [];
-    const srcE: number[] = [];
-    for (let k = 0; k + 1 < bounds.length; k++) {
-      const a = bounds[k]!;
-      const b = bounds[k + 1]!;
-      if (a === b) continue;
-      const chunk = s.slice(a, b);
-      const c = chunk.normalize(this.form);
-      out += c;
-      if (c === chunk) {
-        for (let i = a; i < b; i++) {
-          srcS.push(i);
-          srcE.push(i);
-        }
-      } else {
-        // As HF: a composed char is aligned with the first char it absorbs; chars kept as they were keep their own.
-        const src: [number, number][] = [];
-        for (let i = a; i < b; ) {
-          const w = s.codePointAt(i)! > 0xffff ? 2 : 1;
-          src.push([i, i + w - 1]);
-          i += w;
-        }
-        const outCps = [...c];
-        let j = 0;
-        for (let q = 0; q < outCps.length; q++) {
-          const ch = outCps[q]!;
-          const at = src[Math.min(j, src.length - 1)]!;
-          for (let x = 0; x < ch.length; x++) {
-            srcS.push(at[0]);
-            srcE.push(at[1]);
-          }
-          const same = j < src.length && s.slice(src[j]![0], src[j]![1] + 1) === ch;
-          j++;
-          if (!same) {
-            const next = outCps[q + 1];
-            while (j < src.length && (next === undefined || s.slice(src[j]![0], src[j]![1] + 1) !== next))
-              j++;
-          }
-        }
-      }
-    }
-    if (out !== full) {
-      // Composition across chunks: align everything with the whole text.
-      return withAlignment(
-        n,
-        full,
-        new Int32Array(full.length),
-        new Int32Array(full.length).fill(s.length - 1),
-      );
-    }
-    return withAlignment(n, out, Int32Array.from(srcS), Int32Array.from(srcE));
+    return alignedLikeHf(n, full, this.decompose, n.s.normalize(d), true);
   }
 }
