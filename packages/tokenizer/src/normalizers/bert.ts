@@ -1,5 +1,5 @@
 import { CHINESE, CONTROL, flags, isPrintableAscii, MN, WS } from '../unicode.js';
-import { lowerChar, lowerEach, stripMn } from './chars.js';
+import { cachedCharMap, lowerChar, lowerEach, stripMn } from './chars.js';
 import { mapChars, type NormalizedString } from './normalized.js';
 import type { Normalizer } from './types.js';
 import { decomposeAligned, reordersUnderNfd } from './unicode-forms.js';
@@ -33,27 +33,11 @@ export class BertNormalizer implements Normalizer {
   readonly handleChineseChars: boolean;
   readonly stripAccents: boolean;
   readonly lowercase: boolean;
-  private readonly cache = new Map<number, string | null>();
   private readonly ascii: (string | undefined)[] = [];
-  private readonly spacingCache = new Map<number, string | null>();
+  private readonly cached = cachedCharMap((cp) => this.compute(cp));
+  private readonly map = (cp: number): string | undefined => (cp < 128 ? this.ascii[cp] : this.cached(cp));
   /** clean_text and the CJK spacing alone (the steps before NFD). */
-  private readonly spacing = (cp: number): string | undefined => {
-    let r = this.spacingCache.get(cp);
-    if (r === undefined) {
-      r = this.compute(cp, false);
-      this.spacingCache.set(cp, r);
-    }
-    return r ?? undefined;
-  };
-  private readonly map = (cp: number): string | undefined => {
-    if (cp < 128) return this.ascii[cp];
-    let r = this.cache.get(cp);
-    if (r === undefined) {
-      r = this.compute(cp);
-      this.cache.set(cp, r);
-    }
-    return r ?? undefined;
-  };
+  private readonly spacing = cachedCharMap((cp) => this.compute(cp, false));
 
   constructor(o: BertNormalizerOptions = {}) {
     this.cleanText = o.cleanText ?? true;

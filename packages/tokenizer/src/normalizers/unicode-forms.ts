@@ -1,4 +1,5 @@
 import { cpAt, isAscii } from '../unicode.js';
+import { cachedCharMap } from './chars.js';
 import { endOf, mapChars, type NormalizedString, startOf, withAlignment } from './normalized.js';
 import type { Normalizer } from './types.js';
 
@@ -9,17 +10,11 @@ const DECOMPOSITION = { NFC: 'NFD', NFD: 'NFD', NFKC: 'NFKD', NFKD: 'NFKD' } as 
 
 /** Per-code-point decomposition (canonical or compatibility), cached; `undefined` when a character maps to itself. */
 function decomposer(form: 'NFD' | 'NFKD'): (cp: number) => string | undefined {
-  const cache = new Map<number, string | null>();
-  return (cp) => {
-    let r = cache.get(cp);
-    if (r === undefined) {
-      const c = String.fromCodePoint(cp);
-      const d = c.normalize(form);
-      r = d === c ? null : d;
-      cache.set(cp, r);
-    }
-    return r ?? undefined;
-  };
+  return cachedCharMap((cp) => {
+    const c = String.fromCodePoint(cp);
+    const d = c.normalize(form);
+    return d === c ? null : d;
+  });
 }
 
 /**
