@@ -38,17 +38,20 @@ ufb_check_node() {
   fi
 }
 
+# ufb_apt [package...]: installs those of the packages (default: UFB_APT_PACKAGES) that are missing.
 ufb_apt() {
+  local want=("${UFB_APT_PACKAGES[@]}")
+  if [ "$#" -gt 0 ]; then want=("$@"); fi
   if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-    echo "warning: not a Debian/Ubuntu system; install ${UFB_APT_PACKAGES[*]} (or equivalents) yourself" >&2
+    echo "warning: not a Debian/Ubuntu system; install ${want[*]} (or equivalents) yourself" >&2
     return 0
   fi
   local missing=() p
-  for p in "${UFB_APT_PACKAGES[@]}"; do
+  for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   if [ "${#missing[@]}" -eq 0 ]; then
-    echo "apt: ${UFB_APT_PACKAGES[*]} already installed"
+    echo "apt: ${want[*]} already installed"
     return 0
   fi
   ufb_log "apt-get install ${missing[*]}"
