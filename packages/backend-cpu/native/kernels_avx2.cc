@@ -69,6 +69,7 @@ struct V {
 constexpr int MR = 6;
 constexpr int KC = 256;
 constexpr int MC = 144;
+constexpr int FFF_WALK = 3;  // FFF tokens walked in lockstep (kernels.inc)
 #define ISA_NAME "avx2"
 #include "kernels.inc"
 #undef ISA_NAME

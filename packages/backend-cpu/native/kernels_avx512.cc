@@ -68,6 +68,7 @@ struct V {
 constexpr int MR = 12;
 constexpr int KC = 256;
 constexpr int MC = 144;
+constexpr int FFF_WALK = 4;  // FFF tokens walked in lockstep (kernels.inc)
 #define ISA_NAME "avx512"
 #include "kernels.inc"
 #undef ISA_NAME

@@ -63,6 +63,7 @@ struct V {
 constexpr int MR = 4;
 constexpr int KC = 256;
 constexpr int MC = 128;
+constexpr int FFF_WALK = 3;  // FFF tokens walked in lockstep (kernels.inc)
 #define ISA_NAME "portable"
 #include "kernels.inc"
 #undef ISA_NAME
