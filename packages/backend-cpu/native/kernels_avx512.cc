@@ -69,6 +69,7 @@ constexpr int MR = 12;
 constexpr int KC = 256;
 constexpr int MC = 144;
 constexpr int FFF_WALK = 4;  // FFF tokens walked in lockstep (kernels.inc)
+constexpr int FFF_LEAF_RUN = 4;  // FFF tokens on one leaf written together, 0: pairs only (kernels.inc)
 #define ISA_NAME "avx512"
 #include "kernels.inc"
 #undef ISA_NAME

@@ -64,6 +64,7 @@ constexpr int MR = 4;
 constexpr int KC = 256;
 constexpr int MC = 128;
 constexpr int FFF_WALK = 3;  // FFF tokens walked in lockstep (kernels.inc)
+constexpr int FFF_LEAF_RUN = 0;  // FFF tokens on one leaf written together, 0: pairs only (kernels.inc)
 #define ISA_NAME "portable"
 #include "kernels.inc"
 #undef ISA_NAME
